@@ -1,0 +1,80 @@
+#pragma once
+// One recurrent layer: forward over a whole sequence and backpropagation through time.
+// Shapes are time-major and row-major (C order), as PyTorch's (DESIGN.md).
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "rnn/isa.hpp"
+#include "rnn/problem.hpp"
+
+namespace rnn {
+
+template <class Real>
+struct parameters_view {
+  std::span<const Real> weight_ih;  // (G·H)×I
+  std::span<const Real> weight_hh;  // (G·H)×H
+  std::span<const Real> bias_ih;    // G·H
+  std::span<const Real> bias_hh;    // G·H
+};
+
+// Where backward writes. Every span is overwritten (not accumulated into).
+template <class Real>
+struct gradients_view {
+  std::span<Real> weight_ih;  // (G·H)×I
+  std::span<Real> weight_hh;  // (G·H)×H
+  std::span<Real> bias_ih;    // G·H
+  std::span<Real> bias_hh;    // G·H
+  std::span<Real> x;          // T×B×I
+  std::span<Real> h0;         // B×H
+  std::span<Real> c0;         // B×H for LSTM, empty otherwise
+  std::span<Real> h;          // optional, T×B×H: total dL/dh_t for every t; empty = not wanted
+  std::span<Real> c;          // optional, T×B×H, LSTM only: total dL/dc_t; empty = not wanted
+};
+
+struct layer_options {
+  std::optional<rnn::isa> isa;  // empty: default_isa()
+  int threads = 1;              // worker threads for this layer's kernels (>= 1)
+};
+
+template <class Real>
+class layer {
+ public:
+  // Validates the problem (its precision must match Real) and the parameter sizes, packs the
+  // weights once and sizes the workspace for T steps. Throws rnn::error.
+  layer(const problem& p, parameters_view<Real> params, layer_options options = {});
+  ~layer();
+  layer(layer&&) noexcept;
+  layer& operator=(layer&&) noexcept;
+
+  const problem& shape() const;
+  rnn::isa isa() const;
+  // Bytes of stored activations kept from forward for backward.
+  std::size_t activation_bytes() const;
+  // Bytes of everything the layer allocated up front (packed weights, activations, scratch).
+  std::size_t workspace_bytes() const;
+
+  // x: T×B×I, h0: B×H, c0: B×H (LSTM; empty otherwise). Writes output: T×B×H (every h_t),
+  // h_n: B×H, c_n: B×H (LSTM; empty otherwise), and keeps what backward needs.
+  void forward(std::span<const Real> x, std::span<const Real> h0, std::span<const Real> c0,
+               std::span<Real> output, std::span<Real> h_n, std::span<Real> c_n);
+
+  // Backpropagation through the last `steps` steps of the last forward (0 = all T; steps < T is
+  // truncated BPTT: earlier steps receive no gradient, and dh0, dc0 are zero).
+  // grad_output: T×B×H upstream dL/dh_t (zeros allowed); grad_h_n, grad_c_n: B×H on the final
+  // states (empty = zero; grad_c_n only for LSTM).
+  void backward(std::span<const Real> grad_output, std::span<const Real> grad_h_n,
+                std::span<const Real> grad_c_n, gradients_view<Real> grads,
+                std::int64_t steps = 0);
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+extern template class layer<float>;
+extern template class layer<double>;
+
+}  // namespace rnn

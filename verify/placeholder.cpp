@@ -1,0 +1,1 @@
+// Keeps the verify library non-empty until its sources land.
