@@ -1,0 +1,101 @@
+#pragma once
+// The GEMM micro-kernel: C = or += A·B with B row-major (row stride ldb) and A read through
+// arbitrary strides, so one kernel serves x·W_ihᵀ (A row-major), δ·W_hh and δᵀ·x (A transposed).
+// Register blocking: a tile of R rows × V vectors of C stays in registers for a whole k-block;
+// each k loads V vectors of B once and broadcasts R elements of A. K is cut in blocks of
+// k_block rows so the B panel a tile streams through stays in L1.
+#include <algorithm>
+
+#include "kernels/simd.hpp"
+
+namespace rnn::kernels {
+
+template <class Real, class Arch>
+struct gemm_kernel {
+  using S = simd<Real, Arch>;
+  using batch = typename S::batch;
+  static constexpr index width = S::width;
+  static constexpr index k_block = 256;
+
+  template <int R, int V>
+  static void tile(Real* c, index ldc, const Real* a, index a_row, index a_col, const Real* b,
+                   index ldb, index K, bool accumulate) {
+    batch sum[R][V];
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
+      for (int v = 0; v < V; ++v)
+        sum[r][v] = accumulate ? batch::load_unaligned(c + r * ldc + v * width) : batch(Real(0));
+    for (index k = 0; k < K; ++k) {
+      const Real* b_row = b + k * ldb;
+      batch b_vec[V];
+#pragma GCC unroll 8
+      for (int v = 0; v < V; ++v) b_vec[v] = batch::load_unaligned(b_row + v * width);
+#pragma GCC unroll 8
+      for (int r = 0; r < R; ++r) {
+        const batch a_elem(a[r * a_row + k * a_col]);
+#pragma GCC unroll 8
+        for (int v = 0; v < V; ++v) sum[r][v] = xsimd::fma(a_elem, b_vec[v], sum[r][v]);
+      }
+    }
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r)
+#pragma GCC unroll 8
+      for (int v = 0; v < V; ++v) sum[r][v].store_unaligned(c + r * ldc + v * width);
+  }
+
+  // Columns past the last full vector: plain scalar dot products.
+  static void tail_columns(Real* c, index ldc, const Real* a, index a_row, index a_col,
+                           const Real* b, index ldb, index rows, index n_begin, index n_end,
+                           index K, bool accumulate) {
+    for (index r = 0; r < rows; ++r)
+      for (index n = n_begin; n < n_end; ++n) {
+        Real sum = accumulate ? c[r * ldc + n] : Real(0);
+        for (index k = 0; k < K; ++k) sum += a[r * a_row + k * a_col] * b[k * ldb + n];
+        c[r * ldc + n] = sum;
+      }
+  }
+
+  template <int R>
+  static void row_block(Real* c, index ldc, const Real* a, index a_row, index a_col, const Real* b,
+                        index ldb, index N, index K, bool accumulate) {
+    // One row (batch 1, the matrix-vector case) gets 8 vectors in flight to cover FMA latency.
+    constexpr int wide = R == 1 ? 8 : 2;
+    index n = 0;
+    for (; n + wide * width <= N; n += wide * width)
+      tile<R, wide>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, accumulate);
+    for (; n + width <= N; n += width)
+      tile<R, 1>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, accumulate);
+    if (n < N) tail_columns(c, ldc, a, a_row, a_col, b, ldb, R, n, N, K, accumulate);
+  }
+
+  static void run(Real* c, index ldc, const Real* a, index a_row, index a_col, const Real* b,
+                  index ldb, index M, index N, index K, bool accumulate) {
+    if (K == 0) {
+      if (!accumulate)
+        for (index m = 0; m < M; ++m) std::fill(c + m * ldc, c + m * ldc + N, Real(0));
+      return;
+    }
+    for (index k0 = 0; k0 < K; k0 += k_block) {
+      const index kc = std::min(k_block, K - k0);
+      const bool acc = accumulate || k0 > 0;
+      const Real* a_k = a + k0 * a_col;
+      const Real* b_k = b + k0 * ldb;
+      index m = 0;
+      for (; m + 4 <= M; m += 4)
+        row_block<4>(c + m * ldc, ldc, a_k + m * a_row, a_row, a_col, b_k, ldb, N, kc, acc);
+      for (; m < M; ++m)
+        row_block<1>(c + m * ldc, ldc, a_k + m * a_row, a_row, a_col, b_k, ldb, N, kc, acc);
+    }
+  }
+
+  static void column_sums(Real* sums, const Real* a, index M, index N) {
+    std::fill(sums, sums + N, Real(0));
+    for (index m = 0; m < M; ++m)
+      S::for_each_chunk(N, [&](index j, index n) {
+        S::store(sums + j, S::load(sums + j, n) + S::load(a + m * N + j, n), n);
+      });
+  }
+};
+
+}  // namespace rnn::kernels

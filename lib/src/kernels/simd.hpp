@@ -1,0 +1,46 @@
+#pragma once
+// xsimd helpers shared by the kernel headers. Everything is a template on Arch so that each
+// instruction set's translation unit gets its own copy (no inline function compiled with AVX-512
+// flags can be picked by the linker for the SSE2 path).
+#include <xsimd/xsimd.hpp>
+
+#include "kernels/table.hpp"
+
+namespace rnn::kernels {
+
+template <class Real, class Arch>
+struct simd {
+  using batch = xsimd::batch<Real, Arch>;
+  static constexpr index width = static_cast<index>(batch::size);
+
+  // Loads n <= width elements; the missing lanes are zero, so the math on them stays finite.
+  static batch load(const Real* p, index n) {
+    if (n == width) return batch::load_unaligned(p);
+    alignas(64) Real lanes[width] = {};
+    for (index i = 0; i < n; ++i) lanes[i] = p[i];
+    return batch::load_aligned(lanes);
+  }
+  static void store(Real* p, const batch& v, index n) {
+    if (n == width) {
+      v.store_unaligned(p);
+      return;
+    }
+    alignas(64) Real lanes[width];
+    v.store_aligned(lanes);
+    for (index i = 0; i < n; ++i) p[i] = lanes[i];
+  }
+  // The tail goes through the same vector math as the body (via load/store above), so every
+  // element of a row is computed by the same formula whatever its position.
+  template <class F>
+  static void for_each_chunk(index n, F&& f) {
+    index j = 0;
+    for (; j + width <= n; j += width) f(j, width);
+    if (j < n) f(j, n - j);
+  }
+  // 1/(1+exp(-x)): 2 ulp (XSIMD-8.1.md); the approximate reciprocal is far too coarse for gates.
+  static batch sigmoid(const batch& x) { return batch(Real(1)) / (batch(Real(1)) + xsimd::exp(-x)); }
+  // max(0, x) that keeps NaN (a max instruction would return 0 for a NaN x).
+  static batch relu(const batch& x) { return xsimd::select(x < batch(Real(0)), batch(Real(0)), x); }
+};
+
+}  // namespace rnn::kernels

@@ -1,0 +1,124 @@
+// rnn::layer::backward: backpropagation through time over the last `steps` steps.
+// Per step only the gate deltas and dh' = δ·W_hh; the weight and bias gradients and dx are GEMMs
+// over all the window's rows after the loop.
+#include <algorithm>
+
+#include "layer_impl.hpp"
+#include "mutation.hpp"
+
+namespace rnn {
+
+template <class Real>
+void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Real> grad_h_n,
+                           std::span<const Real> grad_c_n, gradients_view<Real> grads,
+                           std::int64_t steps) {
+  impl& m = *impl_;
+  const char* where = "layer::backward";
+  if (!m.has_forward) throw error("layer::backward called before any forward");
+  if (steps < 0) throw error("layer::backward: steps must be >= 0, got " + std::to_string(steps));
+  const bool lstm = m.p.cell == cell::lstm, gru = m.p.cell == cell::gru;
+  const kernels::index T = m.T, B = m.B, I = m.I, H = m.H, GH = m.GH;
+  const std::size_t state = B * H, seq = T * state;
+  detail::check_size(where, "grad_output", grad_output.size(), seq, "T×B×H");
+  detail::check_optional(where, "grad_h_n", grad_h_n.size(), state, "B×H or empty");
+  if (lstm)
+    detail::check_optional(where, "grad_c_n", grad_c_n.size(), state, "B×H or empty");
+  else
+    detail::check_size(where, "grad_c_n", grad_c_n.size(), 0, "empty, not LSTM");
+  detail::check_size(where, "grads.weight_ih", grads.weight_ih.size(), GH * I, "(G·H)×I");
+  detail::check_size(where, "grads.weight_hh", grads.weight_hh.size(), GH * H, "(G·H)×H");
+  detail::check_size(where, "grads.bias_ih", grads.bias_ih.size(), GH, "G·H");
+  detail::check_size(where, "grads.bias_hh", grads.bias_hh.size(), GH, "G·H");
+  detail::check_optional(where, "grads.x", grads.x.size(), T * B * I, "T×B×I or empty");
+  detail::check_optional(where, "grads.h0", grads.h0.size(), state, "B×H or empty");
+  if (lstm)
+    detail::check_optional(where, "grads.c0", grads.c0.size(), state, "B×H or empty");
+  else
+    detail::check_size(where, "grads.c0", grads.c0.size(), 0, "empty, not LSTM");
+  detail::check_optional(where, "grads.h", grads.h.size(), seq, "T×B×H or empty");
+  if (lstm)
+    detail::check_optional(where, "grads.c", grads.c.size(), seq, "T×B×H or empty");
+  else
+    detail::check_size(where, "grads.c", grads.c.size(), 0, "empty, not LSTM");
+
+  // The window [t_first, T); earlier steps get no gradient (truncated BPTT).
+  const kernels::index window = (steps == 0 || steps > T) ? T : steps;
+  const kernels::index t_first = T - window;
+
+  if (grad_h_n.empty())
+    std::fill(m.dh_carry.begin(), m.dh_carry.end(), Real(0));
+  else
+    std::copy(grad_h_n.begin(), grad_h_n.end(), m.dh_carry.begin());
+  if (lstm) {
+    if (grad_c_n.empty())
+      std::fill(m.dc_carry.begin(), m.dc_carry.end(), Real(0));
+    else
+      std::copy(grad_c_n.begin(), grad_c_n.end(), m.dc_carry.begin());
+  }
+  // δ on the h side: GRU's n gate differs (r multiplies W_hn·h'); the other cells share δ.
+  Real* delta_h = gru ? m.delta_h.data() : m.delta_x.data();
+
+  for (kernels::index t = T - 1; t >= t_first; --t) {
+    const std::size_t s_prev = t * state, s_this = (t + 1) * state;
+    kernels::step_backward<Real> step{};
+    step.delta_x = m.delta_x.data() + t * B * GH;
+    step.delta_h = gru ? m.delta_h.data() + t * B * GH : nullptr;
+    step.dh_carry = m.dh_carry.data();
+    step.dc_carry = lstm ? m.dc_carry.data() : nullptr;
+    step.grad_h = grads.h.empty() ? nullptr : grads.h.data() + t * state;
+    step.grad_c = grads.c.empty() ? nullptr : grads.c.data() + t * state;
+    step.grad_output = grad_output.data() + t * state;
+    step.gates = m.gates.data() + t * B * GH;
+    step.hidden_n = gru ? m.hidden_n.data() + t * state : nullptr;
+    step.h = m.h.data() + s_this;
+    step.h_prev = m.h.data() + s_prev;
+    step.c = lstm ? m.c.data() + s_this : nullptr;
+    step.c_prev = lstm ? m.c.data() + s_prev : nullptr;
+    step.B = B, step.H = H;
+    m.k.backward_step(m.p.cell, step);
+    // dL/dh_{t-1} = δ_h·W_hh, added for GRU onto the direct path z⊙dh the step left in dh_carry.
+    m.k.gemm(m.dh_carry.data(), H, delta_h + t * B * GH, GH, 1, m.weight_hh.data(), H, B, H, GH,
+             gru);
+  }
+
+  // Steps before the window receive nothing.
+  if (!grads.h.empty()) std::fill(grads.h.begin(), grads.h.begin() + t_first * state, Real(0));
+  if (!grads.c.empty()) std::fill(grads.c.begin(), grads.c.begin() + t_first * state, Real(0));
+  if (!grads.h0.empty()) {
+    if (t_first == 0)
+      std::copy(m.dh_carry.begin(), m.dh_carry.end(), grads.h0.begin());
+    else
+      std::fill(grads.h0.begin(), grads.h0.end(), Real(0));
+  }
+  if (!grads.c0.empty()) {
+    if (t_first == 0)
+      std::copy(m.dc_carry.begin(), m.dc_carry.end(), grads.c0.begin());
+    else
+      std::fill(grads.c0.begin(), grads.c0.end(), Real(0));
+  }
+
+  // After the loop, over all rows of the window at once:
+  //   dW_ih = δ_xᵀ·x, dW_hh = δ_hᵀ·h_prev, db = Σ_rows δ, dx = δ_x·W_ih.
+  const kernels::index rows = window * B;
+  const Real* delta_x = m.delta_x.data() + t_first * B * GH;
+  const Real* delta_h_window = delta_h + t_first * B * GH;
+  m.k.gemm(grads.weight_ih.data(), I, delta_x, 1, GH, m.x.data() + t_first * B * I, I, GH, I,
+           rows, false);
+  m.k.gemm(grads.weight_hh.data(), H, delta_h_window, 1, GH, m.h.data() + t_first * state, H, GH,
+           H, rows, false);
+  m.k.column_sums(grads.bias_ih.data(), delta_x, rows, GH);
+  m.k.column_sums(grads.bias_hh.data(), delta_h_window, rows, GH);
+  if (!grads.x.empty()) {
+    std::fill(grads.x.begin(), grads.x.begin() + t_first * B * I, Real(0));
+    m.k.gemm(grads.x.data() + t_first * B * I, I, delta_x, GH, 1, m.weight_ih.data(), I, rows, I,
+             GH, false);
+  }
+}
+
+template void layer<float>::backward(std::span<const float>, std::span<const float>,
+                                     std::span<const float>, gradients_view<float>, std::int64_t);
+template void layer<double>::backward(std::span<const double>, std::span<const double>,
+                                      std::span<const double>, gradients_view<double>,
+                                      std::int64_t);
+
+}  // namespace rnn

@@ -1,0 +1,66 @@
+#pragma once
+// The state of one rnn::layer, shared by layer.cpp (construction, forward) and
+// layer_backward.cpp. Every buffer is allocated once, in the constructor.
+#include <span>
+#include <string>
+
+#include "kernels/table.hpp"
+#include "rnn/aligned.hpp"
+#include "rnn/error.hpp"
+#include "rnn/layer.hpp"
+
+namespace rnn {
+
+template <class Real>
+struct layer<Real>::impl {
+  problem p;
+  rnn::isa chosen_isa;
+  kernels::table<Real> k;
+  kernels::index T, B, I, H, GH;
+
+  // Weights, copied once: as given for backward (δ·W), transposed for forward (x·Wᵀ) so the
+  // micro-kernel streams contiguous rows of G·H.
+  aligned_vector<Real> weight_ih;    // GH×I
+  aligned_vector<Real> weight_hh;    // GH×H
+  aligned_vector<Real> weight_ih_t;  // I×GH
+  aligned_vector<Real> weight_hh_t;  // H×GH
+  aligned_vector<Real> bias_ih;      // GH
+  aligned_vector<Real> bias_hh;      // GH
+
+  // Activations kept from forward for backward.
+  aligned_vector<Real> x;         // T×B×I (dW_ih needs it; the caller's x need not outlive forward)
+  aligned_vector<Real> gates;     // T×B×GH activated gates (LSTM, GRU; Elman's one gate is h)
+  aligned_vector<Real> h;         // (T+1)×B×H: h0, h_1 .. h_T
+  aligned_vector<Real> c;         // (T+1)×B×H, LSTM only: c0, c_1 .. c_T
+  aligned_vector<Real> hidden_n;  // T×B×H, GRU only: W_hn·h' + b_hn
+
+  // Scratch.
+  aligned_vector<Real> recurrent;  // B×GH: h'·W_hhᵀ of the current step
+  aligned_vector<Real> delta_x;    // T×B×GH: gate deltas, x side
+  aligned_vector<Real> delta_h;    // T×B×GH, GRU only: gate deltas, h side
+  aligned_vector<Real> dh_carry;   // B×H
+  aligned_vector<Real> dc_carry;   // B×H, LSTM only
+
+  bool has_forward = false;
+
+  std::size_t activation_bytes() const {
+    return (x.size() + gates.size() + h.size() + c.size() + hidden_n.size()) * sizeof(Real);
+  }
+};
+
+namespace detail {
+// Throws "<where>: <name> has <actual> elements, expected <expected> (<shape>)".
+inline void check_size(const char* where, const char* name, std::size_t actual,
+                       std::size_t expected, const std::string& shape) {
+  if (actual != expected)
+    throw error(std::string(where) + ": " + name + " has " + std::to_string(actual) +
+                " elements, expected " + std::to_string(expected) + " (" + shape + ")");
+}
+// Same, but an empty span is accepted (the caller does not want / does not give it).
+inline void check_optional(const char* where, const char* name, std::size_t actual,
+                           std::size_t expected, const std::string& shape) {
+  if (actual != 0) check_size(where, name, actual, expected, shape);
+}
+}  // namespace detail
+
+}  // namespace rnn
