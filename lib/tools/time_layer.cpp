@@ -1,0 +1,68 @@
+// A tiny timing program for lib's own tuning (the benchmark suite proper lives in bench/):
+//   rnnsuite_time_layer <descriptor> [repetitions]
+// runs forward+backward on seeded data and prints the median time and GFLOP/s (3× forward FLOPs).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <exception>
+#include <vector>
+
+#include "rnn/layer.hpp"
+#include "rnn/problem.hpp"
+
+namespace {
+
+template <class Real>
+int time_layer(const rnn::problem& p, int repetitions) {
+  const rnn::tensor_sizes n = rnn::sizes_of(p);
+  // Values in [-0.5, 0.5): realistic pre-activations (tanh branches on its argument).
+  auto fill = [](std::size_t count, unsigned seed) {
+    std::vector<Real> v(count);
+    for (std::size_t i = 0; i < count; ++i)
+      v[i] = Real(((i * 2654435761u + seed * 40503u) % 1000) / 1000.0 - 0.5) * Real(0.2);
+    return v;
+  };
+  const auto w_ih = fill(n.weight_ih, 1), w_hh = fill(n.weight_hh, 2), b = fill(n.bias, 3);
+  const auto x = fill(n.x, 4), h0 = fill(n.state, 5), g_out = fill(n.sequence, 6);
+  const bool lstm = rnn::has_cell_state(p.cell);
+  const auto c0 = lstm ? fill(n.state, 7) : std::vector<Real>{};
+  rnn::layer<Real> L(p, {w_ih, w_hh, b, b});
+  std::vector<Real> out(n.sequence), h_n(n.state), c_n(lstm ? n.state : 0);
+  std::vector<Real> dw_ih(n.weight_ih), dw_hh(n.weight_hh), db_ih(n.bias), db_hh(n.bias);
+  std::vector<Real> dx(n.x), dh0(n.state), dc0(lstm ? n.state : 0);
+  std::vector<double> seconds;
+  for (int r = 0; r < repetitions + 1; ++r) {  // the first run warms caches and is dropped
+    const auto start = std::chrono::steady_clock::now();
+    L.forward(x, h0, c0, out, h_n, c_n);
+    L.backward(g_out, {}, {}, {dw_ih, dw_hh, db_ih, db_hh, dx, dh0, dc0, {}, {}});
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    if (r > 0) seconds.push_back(took.count());
+  }
+  std::sort(seconds.begin(), seconds.end());
+  const double median = seconds[seconds.size() / 2];
+  std::printf("%s isa=%s fwd+bwd median %.3f ms (min %.3f) %.1f GFLOP/s, %.0f steps/s, "
+              "activations %zu B, workspace %zu B\n",
+              rnn::format_problem(p).c_str(), std::string(rnn::isa_name(L.isa())).c_str(),
+              median * 1e3, seconds.front() * 1e3, rnn::forward_backward_flops(p) / median * 1e-9,
+              double(p.T * p.B) / median, L.activation_bytes(), L.workspace_bytes());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s <problem descriptor> [repetitions]\n", argv[0]);
+    return 2;
+  }
+  try {
+    const rnn::problem p = rnn::parse_problem(argv[1]);
+    const int repetitions = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
+    return p.precision == rnn::precision::f32 ? time_layer<float>(p, repetitions)
+                                              : time_layer<double>(p, repetitions);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return 2;
+  }
+}
