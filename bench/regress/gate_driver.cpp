@@ -93,6 +93,11 @@ struct gate_case {
 template <class Real>
 void count_one(const rnn::problem& p, const std::string& name) {
   gate_case<Real> run(p);
+  // Warm-up, uninstrumented: one-time costs (lazy initialisation, first calls through the PLT)
+  // must not land in the counts, or a change elsewhere that happens to pay them first would move
+  // them in or out of the measured region.
+  run.forward();
+  run.backward();
   // Named strings: the dump macros expand to several statements, so a temporary would dangle.
   const std::string forward_label = "forward " + name, backward_label = "backward " + name;
   // Zero first: whatever ran uninstrumented before must not leak into the forward dump.
