@@ -144,8 +144,11 @@ void layer<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
 
   for (kernels::index t = 0; t < m.T; ++t) {
     const std::size_t s0 = t * state, s1 = (t + 1) * state;
-    m.k.gemm(m.recurrent.data(), GH, m.h.data() + s0, m.H, 1, m.weight_hh_t.data(), GH, m.B, GH,
-             m.H, false);
+    if (m.B == 1)  // batch 1: W_hh·h' streaming W_hh's rows
+      m.k.matvec(m.recurrent.data(), m.weight_hh.data(), m.h.data() + s0, GH, m.H, false);
+    else
+      m.k.gemm(m.recurrent.data(), GH, m.h.data() + s0, m.H, 1, m.weight_hh_t.data(), GH, m.B,
+               GH, m.H, false);
     kernels::step_forward<Real> step{};
     step.gates = m.gates.data() + t * m.B * GH;
     step.hidden_n = m.hidden_n.empty() ? nullptr : m.hidden_n.data() + s0;

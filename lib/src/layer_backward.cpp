@@ -77,8 +77,11 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
     step.B = B, step.H = H;
     m.k.backward_step(m.p.cell, step);
     // dL/dh_{t-1} = δ_h·W_hh, added for GRU onto the direct path z⊙dh the step left in dh_carry.
-    m.k.gemm(m.dh_carry.data(), H, delta_h + t * B * GH, GH, 1, m.weight_hh.data(), H, B, H, GH,
-             gru);
+    if (B == 1)  // batch 1: W_hhᵀ·δ streaming W_hhᵀ's rows
+      m.k.matvec(m.dh_carry.data(), m.weight_hh_t.data(), delta_h + t * GH, H, GH, gru);
+    else
+      m.k.gemm(m.dh_carry.data(), H, delta_h + t * B * GH, GH, 1, m.weight_hh.data(), H, B, H,
+               GH, gru);
   }
 
   // Steps before the window receive nothing.

@@ -4,8 +4,6 @@
 // Register blocking: a tile of R rows × V vectors of C stays in registers for a whole k-block;
 // each k loads V vectors of B once and broadcasts R elements of A. K is cut in blocks of
 // k_block rows so the B panel a tile streams through stays in L1.
-#include <algorithm>
-
 #include "kernels/simd.hpp"
 
 namespace rnn::kernels {
@@ -15,7 +13,12 @@ struct gemm_kernel {
   using S = simd<Real, Arch>;
   using batch = typename S::batch;
   static constexpr index width = S::width;
-  static constexpr index k_block = 256;
+  // Tile of C kept in registers: rows × vectors accumulators, plus the B vectors and one
+  // broadcast, must fit the register file (32 vector registers with AVX-512, 16 otherwise).
+  static constexpr int tile_rows = sizeof(batch) == 64 ? 8 : 4;
+  static constexpr int tile_vectors = 3;
+  // k-block: the B panel a tile streams through (k_block × tile_vectors vectors) stays in L1.
+  static constexpr index k_block = 128;
 
   template <int R, int V>
   static void tile(Real* c, index ldc, const Real* a, index a_row, index a_col, const Real* b,
@@ -60,7 +63,7 @@ struct gemm_kernel {
   static void row_block(Real* c, index ldc, const Real* a, index a_row, index a_col, const Real* b,
                         index ldb, index N, index K, bool accumulate) {
     // One row (batch 1, the matrix-vector case) gets 8 vectors in flight to cover FMA latency.
-    constexpr int wide = R == 1 ? 8 : 2;
+    constexpr int wide = R == 1 ? 8 : tile_vectors;
     index n = 0;
     for (; n + wide * width <= N; n += wide * width)
       tile<R, wide>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, accumulate);
@@ -73,24 +76,25 @@ struct gemm_kernel {
                   index ldb, index M, index N, index K, bool accumulate) {
     if (K == 0) {
       if (!accumulate)
-        for (index m = 0; m < M; ++m) std::fill(c + m * ldc, c + m * ldc + N, Real(0));
+        for (index m = 0; m < M; ++m)
+          for (index n = 0; n < N; ++n) c[m * ldc + n] = Real(0);
       return;
     }
     for (index k0 = 0; k0 < K; k0 += k_block) {
-      const index kc = std::min(k_block, K - k0);
+      const index kc = K - k0 < k_block ? K - k0 : k_block;
       const bool acc = accumulate || k0 > 0;
       const Real* a_k = a + k0 * a_col;
       const Real* b_k = b + k0 * ldb;
       index m = 0;
-      for (; m + 4 <= M; m += 4)
-        row_block<4>(c + m * ldc, ldc, a_k + m * a_row, a_row, a_col, b_k, ldb, N, kc, acc);
+      for (; m + tile_rows <= M; m += tile_rows)
+        row_block<tile_rows>(c + m * ldc, ldc, a_k + m * a_row, a_row, a_col, b_k, ldb, N, kc, acc);
       for (; m < M; ++m)
         row_block<1>(c + m * ldc, ldc, a_k + m * a_row, a_row, a_col, b_k, ldb, N, kc, acc);
     }
   }
 
   static void column_sums(Real* sums, const Real* a, index M, index N) {
-    std::fill(sums, sums + N, Real(0));
+    for (index n = 0; n < N; ++n) sums[n] = Real(0);
     for (index m = 0; m < M; ++m)
       S::for_each_chunk(N, [&](index j, index n) {
         S::store(sums + j, S::load(sums + j, n) + S::load(a + m * N + j, n), n);

@@ -2,6 +2,7 @@
 // Per-step pointwise work of every cell, forward and backward, vectorized along H.
 // Gate blocks inside a row of G·H: LSTM i, f, g, o; GRU r, z, n (PyTorch's order).
 #include "kernels/gemm.hpp"
+#include "kernels/matvec.hpp"
 #include "kernels/simd.hpp"
 #include "mutation.hpp"
 
@@ -143,7 +144,8 @@ struct pointwise {
 
 template <class Real, class Arch>
 table<Real> make_table() {
-  return {&gemm_kernel<Real, Arch>::run, &gemm_kernel<Real, Arch>::column_sums,
+  return {&gemm_kernel<Real, Arch>::run, &matvec_kernel<Real, Arch>::run,
+          &gemm_kernel<Real, Arch>::column_sums,
           &pointwise<Real, Arch>::forward, &pointwise<Real, Arch>::backward};
 }
 

@@ -50,6 +50,8 @@ struct table {
   // c (M×N, row stride ldc) = or += A·B, A(m,k) = a[m·a_row + k·a_col], B K×N with row stride ldb.
   void (*gemm)(Real* c, index ldc, const Real* a, index a_row, index a_col, const Real* b,
                index ldb, index M, index N, index K, bool accumulate);
+  // y (rows) = or += W·v, W rows×cols row-major: the batch-1 recurrent product.
+  void (*matvec)(Real* y, const Real* w, const Real* v, index rows, index cols, bool accumulate);
   // sums (N) = Σ over the M rows of a (M×N, row stride N).
   void (*column_sums)(Real* sums, const Real* a, index M, index N);
   void (*forward_step)(rnn::cell cell, const step_forward<Real>& s);
