@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <new>
+#include <unistd.h>
 
 #include "layer_impl.hpp"
 
@@ -60,6 +61,13 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
     if (__builtin_add_overflow(total, part, &total))
       throw error("problem " + name + ": workspace size overflows size_t");
   const std::size_t bytes = checked_mul(total, sizeof(Real), p);
+  // Refuse up front what this machine cannot hold: with overcommit the allocation itself may
+  // succeed and the first touch of the pages would end the process instead of throwing.
+  const double physical = double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGE_SIZE));
+  if (physical > 0 && double(bytes) > physical)
+    throw error("problem " + name + ": T=" + std::to_string(p.T) + " needs " +
+                std::to_string(bytes) + " bytes of workspace, more than this machine's " +
+                std::to_string(static_cast<std::size_t>(physical)) + " bytes of memory");
   try {
     m->weight_ih.assign(params.weight_ih.begin(), params.weight_ih.end());
     m->weight_hh.assign(params.weight_hh.begin(), params.weight_hh.end());

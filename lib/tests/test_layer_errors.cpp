@@ -79,6 +79,14 @@ TEST(LayerErrors, PrecisionMismatchAndBadOptions) {
   EXPECT_THROW(layer<float>(empty, f.params()), rnn::error);
 }
 
+// A T whose workspace cannot fit in memory is an error naming T, not a crash or an OOM kill.
+TEST(LayerErrors, SequenceTooLongForMemory) {
+  lstm_fixture f;
+  problem huge = f.p;
+  huge.T = std::int64_t(1) << 40;  // 2^40 steps × 2 × 4 bytes × (several tensors): petabytes
+  expect_error([&] { layer<float>(huge, f.params()); }, {"T=1099511627776", "bytes"});
+}
+
 TEST(LayerErrors, StreamingScheduleValidated) {
   lstm_fixture f;
   std::vector<float> dw_ih(80), dw_hh(64), db_ih(16), db_hh(16);
