@@ -91,6 +91,7 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
     throw error("problem " + name + ": T=" + std::to_string(p.T) + " needs " +
                 std::to_string(bytes) + " bytes of workspace, which cannot be allocated");
   }
+  m->pool = std::make_unique<thread_pool>(options.threads);
   impl_ = std::move(m);
 }
 
@@ -148,32 +149,49 @@ void layer<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
   const kernels::index rows = m.T * m.B, GH = m.GH;
   for (kernels::index r = 0; r < rows; ++r)
     std::copy(m.bias_ih.begin(), m.bias_ih.end(), m.gates.begin() + r * GH);
-  m.k.gemm(m.gates.data(), GH, m.x.data(), m.I, 1, m.weight_ih_t.data(), GH, rows, GH, m.I, true);
+  detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
+    m.k.gemm(m.gates.data() + r0 * GH, GH, m.x.data() + r0 * m.I, m.I, 1, m.weight_ih_t.data(), GH,
+             r1 - r0, GH, m.I, true);
+  });
 
   for (kernels::index t = 0; t < m.T; ++t) {
     const std::size_t s0 = t * state, s1 = (t + 1) * state;
-    if (m.B == 1)  // batch 1: W_hh·h' streaming W_hh's rows
-      m.k.matvec(m.recurrent.data(), m.weight_hh.data(), m.h.data() + s0, GH, m.H, false);
-    else
-      m.k.gemm(m.recurrent.data(), GH, m.h.data() + s0, m.H, 1, m.weight_hh_t.data(), GH, m.B,
-               GH, m.H, false);
-    kernels::step_forward<Real> step{};
-    step.gates = m.gates.data() + t * m.B * GH;
-    step.hidden_n = m.hidden_n.empty() ? nullptr : m.hidden_n.data() + s0;
-    step.h = m.h.data() + s1;
-    step.c = lstm ? m.c.data() + s1 : nullptr;
-    step.recurrent = m.recurrent.data();
-    step.bias_hh = m.bias_hh.data();
-    step.h_prev = m.h.data() + s0;
-    step.c_prev = lstm ? m.c.data() + s0 : nullptr;
-    step.B = m.B, step.H = m.H;
-    m.k.forward_step(m.p.cell, step);
+    // The recurrent product and the pointwise step of batch rows [b0, b1).
+    auto step_rows = [&](kernels::index b0, kernels::index b1) {
+      const std::size_t r0 = b0 * m.H;
+      if (m.B > 1)
+        m.k.gemm(m.recurrent.data() + b0 * GH, GH, m.h.data() + s0 + r0, m.H, 1,
+                 m.weight_hh_t.data(), GH, b1 - b0, GH, m.H, false);
+      kernels::step_forward<Real> step{};
+      step.gates = m.gates.data() + (t * m.B + b0) * GH;
+      step.hidden_n = m.hidden_n.empty() ? nullptr : m.hidden_n.data() + s0 + r0;
+      step.h = m.h.data() + s1 + r0;
+      step.c = lstm ? m.c.data() + s1 + r0 : nullptr;
+      step.recurrent = m.recurrent.data() + b0 * GH;
+      step.bias_hh = m.bias_hh.data();
+      step.h_prev = m.h.data() + s0 + r0;
+      step.c_prev = lstm ? m.c.data() + s0 + r0 : nullptr;
+      step.B = b1 - b0, step.H = m.H;
+      m.k.forward_step(m.p.cell, step);
+    };
+    if (m.B == 1) {
+      // Batch 1: W_hh·h' streaming W_hh's rows, each thread always the same rows (its cache).
+      detail::parallel_for(*m.pool, GH, 4, (kernels::index(1) << 16) / m.H,
+                           [&](kernels::index r0, kernels::index r1) {
+        m.k.matvec(m.recurrent.data() + r0, m.weight_hh.data() + r0 * m.H, m.h.data() + s0,
+                   r1 - r0, m.H, false);
+      });
+      step_rows(0, 1);
+    } else {
+      detail::parallel_for(*m.pool, m.B, 8, 16, step_rows);
+    }
 #ifdef RNNSUITE_PLANTED_SLOWDOWN
     // Test-only: a redundant pass over the step's gates, so the regression gate has something to
     // catch. The volatile sink keeps the compiler from dropping it.
     {
       Real sum = 0;
-      for (kernels::index i = 0; i < m.B * GH; ++i) sum += std::exp(step.gates[i] * Real(1e-3));
+      const Real* gates = m.gates.data() + t * m.B * GH;
+      for (kernels::index i = 0; i < m.B * GH; ++i) sum += std::exp(gates[i] * Real(1e-3));
       volatile Real sink = sum;
       (void)sink;
     }

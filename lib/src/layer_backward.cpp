@@ -60,28 +60,42 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
 
   for (kernels::index t = T - 1; t >= t_first; --t) {
     const std::size_t s_prev = t * state, s_this = (t + 1) * state;
-    kernels::step_backward<Real> step{};
-    step.delta_x = m.delta_x.data() + t * B * GH;
-    step.delta_h = gru ? m.delta_h.data() + t * B * GH : nullptr;
-    step.dh_carry = m.dh_carry.data();
-    step.dc_carry = lstm ? m.dc_carry.data() : nullptr;
-    step.grad_h = grads.h.empty() ? nullptr : grads.h.data() + t * state;
-    step.grad_c = grads.c.empty() ? nullptr : grads.c.data() + t * state;
-    step.grad_output = grad_output.data() + t * state;
-    step.gates = m.gates.data() + t * B * GH;
-    step.hidden_n = gru ? m.hidden_n.data() + t * state : nullptr;
-    step.h = m.h.data() + s_this;
-    step.h_prev = m.h.data() + s_prev;
-    step.c = lstm ? m.c.data() + s_this : nullptr;
-    step.c_prev = lstm ? m.c.data() + s_prev : nullptr;
-    step.B = B, step.H = H;
-    m.k.backward_step(m.p.cell, step);
+    // Gate deltas of batch rows [b0, b1).
+    auto deltas = [&](kernels::index b0, kernels::index b1) {
+      const std::size_t r0 = b0 * H, g0 = (t * B + b0) * GH;
+      kernels::step_backward<Real> step{};
+      step.delta_x = m.delta_x.data() + g0;
+      step.delta_h = gru ? m.delta_h.data() + g0 : nullptr;
+      step.dh_carry = m.dh_carry.data() + r0;
+      step.dc_carry = lstm ? m.dc_carry.data() + r0 : nullptr;
+      step.grad_h = grads.h.empty() ? nullptr : grads.h.data() + s_prev + r0;
+      step.grad_c = grads.c.empty() ? nullptr : grads.c.data() + s_prev + r0;
+      step.grad_output = grad_output.data() + s_prev + r0;
+      step.gates = m.gates.data() + g0;
+      step.hidden_n = gru ? m.hidden_n.data() + s_prev + r0 : nullptr;
+      step.h = m.h.data() + s_this + r0;
+      step.h_prev = m.h.data() + s_prev + r0;
+      step.c = lstm ? m.c.data() + s_this + r0 : nullptr;
+      step.c_prev = lstm ? m.c.data() + s_prev + r0 : nullptr;
+      step.B = b1 - b0, step.H = H;
+      m.k.backward_step(m.p.cell, step);
+    };
     // dL/dh_{t-1} = δ_h·W_hh, added for GRU onto the direct path z⊙dh the step left in dh_carry.
-    if (B == 1)  // batch 1: W_hhᵀ·δ streaming W_hhᵀ's rows
-      m.k.matvec(m.dh_carry.data(), m.weight_hh_t.data(), delta_h + t * GH, H, GH, gru);
-    else
-      m.k.gemm(m.dh_carry.data(), H, delta_h + t * B * GH, GH, 1, m.weight_hh.data(), H, B, H,
-               GH, gru);
+    if (B == 1) {
+      deltas(0, 1);
+      // Batch 1: W_hhᵀ·δ streaming W_hhᵀ's rows, each thread always the same rows.
+      detail::parallel_for(*m.pool, H, 4, (kernels::index(1) << 16) / GH,
+                           [&](kernels::index r0, kernels::index r1) {
+                             m.k.matvec(m.dh_carry.data() + r0, m.weight_hh_t.data() + r0 * GH,
+                                        delta_h + t * GH, r1 - r0, GH, gru);
+                           });
+    } else {
+      detail::parallel_for(*m.pool, B, 8, 16, [&](kernels::index b0, kernels::index b1) {
+        deltas(b0, b1);
+        m.k.gemm(m.dh_carry.data() + b0 * H, H, delta_h + (t * B + b0) * GH, GH, 1,
+                 m.weight_hh.data(), H, b1 - b0, H, GH, gru);
+      });
+    }
   }
 
   // Steps before the window receive nothing.
@@ -105,16 +119,22 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
   const kernels::index rows = window * B;
   const Real* delta_x = m.delta_x.data() + t_first * B * GH;
   const Real* delta_h_window = delta_h + t_first * B * GH;
-  m.k.gemm(grads.weight_ih.data(), I, delta_x, 1, GH, m.x.data() + t_first * B * I, I, GH, I,
-           rows, false);
-  m.k.gemm(grads.weight_hh.data(), H, delta_h_window, 1, GH, m.h.data() + t_first * state, H, GH,
-           H, rows, false);
+  // Each thread takes the same rows of dW (gate units) or of dx, so any thread count gives the
+  // same sums in the same order.
+  detail::parallel_for(*m.pool, GH, 8, 16, [&](kernels::index g0, kernels::index g1) {
+    m.k.gemm(grads.weight_ih.data() + g0 * I, I, delta_x + g0, 1, GH,
+             m.x.data() + t_first * B * I, I, g1 - g0, I, rows, false);
+    m.k.gemm(grads.weight_hh.data() + g0 * H, H, delta_h_window + g0, 1, GH,
+             m.h.data() + t_first * state, H, g1 - g0, H, rows, false);
+  });
   m.k.column_sums(grads.bias_ih.data(), delta_x, rows, GH);
   m.k.column_sums(grads.bias_hh.data(), delta_h_window, rows, GH);
   if (!grads.x.empty()) {
     std::fill(grads.x.begin(), grads.x.begin() + t_first * B * I, Real(0));
-    m.k.gemm(grads.x.data() + t_first * B * I, I, delta_x, GH, 1, m.weight_ih.data(), I, rows, I,
-             GH, false);
+    detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
+      m.k.gemm(grads.x.data() + (t_first * B + r0) * I, I, delta_x + r0 * GH, GH, 1,
+               m.weight_ih.data(), I, r1 - r0, I, GH, false);
+    });
   }
 }
 

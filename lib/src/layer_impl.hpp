@@ -8,6 +8,7 @@
 #include "rnn/aligned.hpp"
 #include "rnn/error.hpp"
 #include "rnn/layer.hpp"
+#include "thread_pool.hpp"
 
 namespace rnn {
 
@@ -41,6 +42,8 @@ struct layer<Real>::impl {
   aligned_vector<Real> dh_carry;   // B×H
   aligned_vector<Real> dc_carry;   // B×H, LSTM only
 
+  std::unique_ptr<thread_pool> pool;  // layer_options.threads, the caller included
+
   bool has_forward = false;
 
   std::size_t activation_bytes() const {
@@ -49,6 +52,27 @@ struct layer<Real>::impl {
 };
 
 namespace detail {
+// Runs body(begin, end) over a split of [0, total) among the pool's threads, cut at multiples of
+// `grain` and the same way on every call. Work below min_total runs on the caller alone.
+// The kernels compute each row (of C, of a matvec in groups of 4 rows, of a pointwise step)
+// independently of how rows are grouped, so results are the same for any thread count.
+template <class F>
+void parallel_for(thread_pool& pool, kernels::index total, kernels::index grain,
+                  kernels::index min_total, F&& body) {
+  const int n = pool.size();
+  if (n == 1 || total < min_total || total < 2 * grain) {
+    body(kernels::index(0), total);
+    return;
+  }
+  const kernels::index groups = (total + grain - 1) / grain;
+  auto task = [&](int i) {
+    const kernels::index begin = groups * i / n * grain;
+    const kernels::index end = i + 1 == n ? total : groups * (i + 1) / n * grain;
+    if (begin < end) body(begin, end);
+  };
+  pool.run(task);
+}
+
 // Throws "<where>: <name> has <actual> elements, expected <expected> (<shape>)".
 inline void check_size(const char* where, const char* name, std::size_t actual,
                        std::size_t expected, const std::string& shape) {

@@ -1,5 +1,5 @@
 // A tiny timing program for lib's own tuning (the benchmark suite proper lives in bench/):
-//   rnnsuite_time_layer <descriptor> [repetitions]
+//   rnnsuite_time_layer <descriptor> [repetitions] [threads]
 // runs forward+backward on seeded data and prints the median time and GFLOP/s (3× forward FLOPs).
 #include <algorithm>
 #include <chrono>
@@ -14,7 +14,7 @@
 namespace {
 
 template <class Real>
-int time_layer(const rnn::problem& p, int repetitions) {
+int time_layer(const rnn::problem& p, int repetitions, int threads) {
   const rnn::tensor_sizes n = rnn::sizes_of(p);
   // Values in [-0.5, 0.5): realistic pre-activations (tanh branches on its argument).
   auto fill = [](std::size_t count, unsigned seed) {
@@ -27,7 +27,7 @@ int time_layer(const rnn::problem& p, int repetitions) {
   const auto x = fill(n.x, 4), h0 = fill(n.state, 5), g_out = fill(n.sequence, 6);
   const bool lstm = rnn::has_cell_state(p.cell);
   const auto c0 = lstm ? fill(n.state, 7) : std::vector<Real>{};
-  rnn::layer<Real> L(p, {w_ih, w_hh, b, b});
+  rnn::layer<Real> L(p, {w_ih, w_hh, b, b}, rnn::layer_options{std::nullopt, threads});
   std::vector<Real> out(n.sequence), h_n(n.state), c_n(lstm ? n.state : 0);
   std::vector<Real> dw_ih(n.weight_ih), dw_hh(n.weight_hh), db_ih(n.bias), db_hh(n.bias);
   std::vector<Real> dx(n.x), dh0(n.state), dc0(lstm ? n.state : 0);
@@ -43,9 +43,9 @@ int time_layer(const rnn::problem& p, int repetitions) {
   std::sort(seconds.begin(), seconds.end());
   std::sort(forward_seconds.begin(), forward_seconds.end());
   const double median = seconds[seconds.size() / 2];
-  std::printf("%s isa=%s fwd+bwd median %.3f ms (min %.3f; forward %.3f) %.1f GFLOP/s, %.0f steps/s, "
+  std::printf("%s isa=%s threads=%d fwd+bwd median %.3f ms (min %.3f; forward %.3f) %.1f GFLOP/s, %.0f steps/s, "
               "activations %zu B, workspace %zu B\n",
-              rnn::format_problem(p).c_str(), std::string(rnn::isa_name(L.isa())).c_str(),
+              rnn::format_problem(p).c_str(), std::string(rnn::isa_name(L.isa())).c_str(), threads,
               median * 1e3, seconds.front() * 1e3, forward_seconds[forward_seconds.size() / 2] * 1e3, rnn::forward_backward_flops(p) / median * 1e-9,
               double(p.T * p.B) / median, L.activation_bytes(), L.workspace_bytes());
   return 0;
@@ -55,14 +55,15 @@ int time_layer(const rnn::problem& p, int repetitions) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s <problem descriptor> [repetitions]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <problem descriptor> [repetitions] [threads]\n", argv[0]);
     return 2;
   }
   try {
     const rnn::problem p = rnn::parse_problem(argv[1]);
     const int repetitions = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
-    return p.precision == rnn::precision::f32 ? time_layer<float>(p, repetitions)
-                                              : time_layer<double>(p, repetitions);
+    const int threads = argc > 3 ? std::atoi(argv[3]) : 1;
+    return p.precision == rnn::precision::f32 ? time_layer<float>(p, repetitions, threads)
+                                              : time_layer<double>(p, repetitions, threads);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;
