@@ -3,6 +3,7 @@
 // register: a false positive inside GCC's own _mm512_undefined intrinsics, not in our code.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include "kernels/pointwise.hpp"
 
 namespace rnn::kernels {
