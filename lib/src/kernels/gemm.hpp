@@ -67,6 +67,9 @@ struct gemm_kernel {
     index n = 0;
     for (; n + wide * width <= N; n += wide * width)
       tile<R, wide>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, accumulate);
+    if constexpr (wide > 2)  // a two-vector remainder (e.g. N = 512 = 10·48 + 32 in floats)
+      for (; n + 2 * width <= N; n += 2 * width)
+        tile<R, 2>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, accumulate);
     for (; n + width <= N; n += width)
       tile<R, 1>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, accumulate);
     if (n < N) tail_columns(c, ldc, a, a_row, a_col, b, ldb, R, n, N, K, accumulate);
