@@ -84,7 +84,7 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
     if (B == 1) {
       deltas(0, 1);
       // Batch 1: W_hhᵀ·δ streaming W_hhᵀ's rows, each thread always the same rows.
-      detail::parallel_for(*m.pool, H, 4, (kernels::index(1) << 16) / GH,
+      detail::parallel_for(*m.pool, H, 16, (kernels::index(1) << 16) / GH,
                            [&](kernels::index r0, kernels::index r1) {
                              m.k.matvec(m.dh_carry.data() + r0, m.weight_hh_t.data() + r0 * GH,
                                         delta_h + t * GH, r1 - r0, GH, gru);
