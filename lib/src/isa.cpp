@@ -27,6 +27,7 @@ isa parse_isa(std::string_view name) {
 
 std::vector<isa> available_isas() {
   const auto cpu = xsimd::available_architectures();
+  __builtin_cpu_init();  // this may run before main (a static initializer asking for the ISAs)
   std::vector<isa> found;
   // xsimd 8.1 does not check that the OS saves AVX-512 state; GCC's cpu model does (XCR0).
   if (cpu.avx512f && cpu.avx512cd && cpu.avx512dq && cpu.avx512bw &&
