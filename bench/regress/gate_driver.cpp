@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <exception>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,7 +56,9 @@ struct gate_case {
       : shape(p),
         params(rnn::make_parameters<Real>(p, rnn::init_options{.seed = parameter_seed})),
         data(rnn::make_inputs<Real>(p, input_seed)),
-        layer(p, params.view()) {
+        // One thread: callgrind serialises threads anyway, and spinning workers would make the
+        // counts depend on scheduling.
+        layer(p, params.view(), rnn::layer_options{.isa = std::nullopt, .threads = 1}) {
     const rnn::tensor_sizes n = rnn::sizes_of(p);
     const std::size_t cell_state = rnn::has_cell_state(p.cell) ? n.state : 0;
     output.resize(n.sequence);
