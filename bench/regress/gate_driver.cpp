@@ -111,7 +111,8 @@ void count_one(const rnn::problem& p, const std::string& name) {
   run.backward();
   CALLGRIND_DUMP_STATS_AT(backward_label.c_str());
   CALLGRIND_STOP_INSTRUMENTATION;
-  std::printf("problem %s checksum %.17g\n", name.c_str(), run.checksum());
+  std::printf("problem %s isa %s checksum %.17g\n", name.c_str(),
+              std::string(rnn::isa_name(run.layer.isa())).c_str(), run.checksum());
 }
 
 template <class Real>
