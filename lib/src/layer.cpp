@@ -50,12 +50,21 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
   m->k = kernels::for_isa<Real>(chosen);
   m->T = p.T, m->B = p.B, m->I = p.I, m->H = p.H, m->GH = p.G() * p.H;
   const bool lstm = p.cell == cell::lstm, gru = p.cell == cell::gru;
+  // Packed sizes: the column count rounded up to whole panels, times K.
+  const std::size_t panel = m->k.panel_width;
+  auto packed_size = [&](std::size_t K, std::size_t N) {
+    return checked_mul(K, (N + panel - 1) / panel * panel, p);
+  };
+  const std::size_t G = p.G(), I = p.I, H = p.H;
+  const std::size_t packed_ih = packed_size(G * H, I), packed_hh = packed_size(G * H, H);
+  const std::size_t packed_ih_t = packed_size(I, G * H), packed_hh_t = packed_size(H, G * H);
 
   // Everything the layer will hold, checked for overflow before anything is allocated.
   const std::size_t gate_seq = checked_mul(n.sequence, static_cast<std::size_t>(p.G()), p);
   const std::size_t state_seq = n.sequence + n.state;
   std::size_t total = 0;
-  for (std::size_t part : {2 * n.weight_ih, 2 * n.weight_hh, 2 * n.bias, n.x, gate_seq,
+  for (std::size_t part : {2 * n.weight_ih, 2 * n.weight_hh, 2 * n.bias, packed_ih, packed_hh,
+                           packed_ih_t, packed_hh_t, n.x, gate_seq,
                            state_seq, lstm ? state_seq : 0, gru ? n.sequence : 0,
                            n.state * p.G(), gate_seq, gru ? gate_seq : 0, 2 * n.state})
     if (__builtin_add_overflow(total, part, &total))
@@ -77,6 +86,14 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
     m->weight_hh_t.resize(n.weight_hh);
     transpose(m->weight_ih_t.data(), m->weight_ih.data(), m->GH, m->I);
     transpose(m->weight_hh_t.data(), m->weight_hh.data(), m->GH, m->H);
+    m->packed_ih.resize(packed_ih);
+    m->packed_hh.resize(packed_hh);
+    m->packed_ih_t.resize(packed_ih_t);
+    m->packed_hh_t.resize(packed_hh_t);
+    m->k.pack_panels(m->packed_ih.data(), m->weight_ih.data(), m->GH, m->I);
+    m->k.pack_panels(m->packed_hh.data(), m->weight_hh.data(), m->GH, m->H);
+    m->k.pack_panels(m->packed_ih_t.data(), m->weight_ih_t.data(), m->I, m->GH);
+    m->k.pack_panels(m->packed_hh_t.data(), m->weight_hh_t.data(), m->H, m->GH);
     m->x.resize(n.x);
     m->gates.resize(gate_seq);
     m->h.resize(state_seq);
@@ -119,7 +136,8 @@ template <class Real>
 std::size_t layer<Real>::workspace_bytes() const {
   const impl& m = *impl_;
   std::size_t elements = 0;
-  for (const auto* v : {&m.weight_ih, &m.weight_hh, &m.weight_ih_t, &m.weight_hh_t, &m.bias_ih,
+  for (const auto* v : {&m.weight_ih, &m.weight_hh, &m.weight_ih_t, &m.weight_hh_t, &m.packed_ih,
+                        &m.packed_hh, &m.packed_ih_t, &m.packed_hh_t, &m.bias_ih,
                         &m.bias_hh, &m.x, &m.gates, &m.h, &m.c, &m.hidden_n, &m.recurrent,
                         &m.delta_x, &m.delta_h, &m.dh_carry, &m.dc_carry})
     elements += v->size();
@@ -150,8 +168,8 @@ void layer<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
   for (kernels::index r = 0; r < rows; ++r)
     std::copy(m.bias_ih.begin(), m.bias_ih.end(), m.gates.begin() + r * GH);
   detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
-    m.k.gemm(m.gates.data() + r0 * GH, GH, m.x.data() + r0 * m.I, m.I, 1, m.weight_ih_t.data(), GH,
-             r1 - r0, GH, m.I, true);
+    m.k.gemm_packed(m.gates.data() + r0 * GH, GH, m.x.data() + r0 * m.I, m.I, 1,
+                    m.packed_ih_t.data(), r1 - r0, GH, m.I, true);
   });
 
   for (kernels::index t = 0; t < m.T; ++t) {
@@ -160,8 +178,8 @@ void layer<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
     auto step_rows = [&](kernels::index b0, kernels::index b1) {
       const std::size_t r0 = b0 * m.H;
       if (m.B > 1)
-        m.k.gemm(m.recurrent.data() + b0 * GH, GH, m.h.data() + s0 + r0, m.H, 1,
-                 m.weight_hh_t.data(), GH, b1 - b0, GH, m.H, false);
+        m.k.gemm_packed(m.recurrent.data() + b0 * GH, GH, m.h.data() + s0 + r0, m.H, 1,
+                        m.packed_hh_t.data(), b1 - b0, GH, m.H, false);
       kernels::step_forward<Real> step{};
       step.gates = m.gates.data() + (t * m.B + b0) * GH;
       step.hidden_n = m.hidden_n.empty() ? nullptr : m.hidden_n.data() + s0 + r0;

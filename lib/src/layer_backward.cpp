@@ -92,8 +92,8 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
     } else {
       detail::parallel_for(*m.pool, B, 8, 16, [&](kernels::index b0, kernels::index b1) {
         deltas(b0, b1);
-        m.k.gemm(m.dh_carry.data() + b0 * H, H, delta_h + (t * B + b0) * GH, GH, 1,
-                 m.weight_hh.data(), H, b1 - b0, H, GH, gru);
+        m.k.gemm_packed(m.dh_carry.data() + b0 * H, H, delta_h + (t * B + b0) * GH, GH, 1,
+                        m.packed_hh.data(), b1 - b0, H, GH, gru);
       });
     }
   }
@@ -132,8 +132,8 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
   if (!grads.x.empty()) {
     std::fill(grads.x.begin(), grads.x.begin() + t_first * B * I, Real(0));
     detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
-      m.k.gemm(grads.x.data() + (t_first * B + r0) * I, I, delta_x + r0 * GH, GH, 1,
-               m.weight_ih.data(), I, r1 - r0, I, GH, false);
+      m.k.gemm_packed(grads.x.data() + (t_first * B + r0) * I, I, delta_x + r0 * GH, GH, 1,
+                      m.packed_ih.data(), r1 - r0, I, GH, false);
     });
   }
 }

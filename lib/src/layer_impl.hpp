@@ -25,6 +25,12 @@ struct layer<Real>::impl {
   aligned_vector<Real> weight_hh;    // GH×H
   aligned_vector<Real> weight_ih_t;  // I×GH
   aligned_vector<Real> weight_hh_t;  // H×GH
+  // The same four packed into the GEMM micro-kernel's panels (kernels/gemm.hpp) for batch > 1
+  // and for the all-rows GEMMs; the row-major copies above serve the batch-1 matvec.
+  aligned_vector<Real> packed_ih;    // panels of weight_ih (K = GH, N = I): dx = δ·W_ih
+  aligned_vector<Real> packed_hh;    // panels of weight_hh (K = GH, N = H): dh' = δ·W_hh
+  aligned_vector<Real> packed_ih_t;  // panels of weight_ih_t (K = I, N = GH): x·W_ihᵀ
+  aligned_vector<Real> packed_hh_t;  // panels of weight_hh_t (K = H, N = GH): h'·W_hhᵀ
   aligned_vector<Real> bias_ih;      // GH
   aligned_vector<Real> bias_hh;      // GH
 

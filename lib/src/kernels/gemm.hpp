@@ -96,6 +96,54 @@ struct gemm_kernel {
     }
   }
 
+  // Weights are packed once into panels of panel_width columns: panel p (columns p·P ..
+  // p·P + P − 1) is one contiguous K×P block, zero-padded past N, so a tile streams its B
+  // operand from consecutive addresses instead of hopping a page per k for a wide matrix.
+  static constexpr index panel_width = tile_vectors * width;
+
+  // packed: panels of src (K×N, row-major, row stride N).
+  static void pack_panels(Real* packed, const Real* src, index K, index N) {
+    for (index p0 = 0; p0 < N; p0 += panel_width)
+      for (index k = 0; k < K; ++k)
+        for (index j = 0; j < panel_width; ++j)
+          packed[p0 * K + k * panel_width + j] = p0 + j < N ? src[k * N + p0 + j] : Real(0);
+  }
+
+  // C (M×N) = or += A·B with B packed by pack_panels. Loop order: k-block, m-block, panel, row
+  // tile. A per-step product (M = B rows, few) takes all rows as one m-block, so each panel is
+  // read once per k-block and reused from L1 by every row tile. The all-steps products (M = T·B)
+  // take one row tile per m-block: its A rows stay in L1 while the packed k-block streams from
+  // L2 (measured best on lstm_t128_b64_i512_h512_f32). Both m-blocks are multiples of every
+  // tile_rows, so a row's tile kind never depends on the choice.
+  static constexpr index small_m = 128, large_m_block = 8;
+  static void run_packed(Real* c, index ldc, const Real* a, index a_row, index a_col,
+                         const Real* packed, index M, index N, index K, bool accumulate) {
+    if (K == 0) {
+      run(c, ldc, a, a_row, a_col, packed, panel_width, M, N, K, accumulate);
+      return;
+    }
+    for (index k0 = 0; k0 < K; k0 += k_block) {
+      const index kc = K - k0 < k_block ? K - k0 : k_block;
+      const bool acc = accumulate || k0 > 0;
+      const Real* a_k = a + k0 * a_col;
+      const index m_block = M <= small_m ? small_m : large_m_block;
+      for (index m0 = 0; m0 < M; m0 += m_block) {
+        const index m_end = M - m0 < m_block ? M : m0 + m_block;
+        for (index p0 = 0; p0 < N; p0 += panel_width) {
+          const index columns = N - p0 < panel_width ? N - p0 : panel_width;
+          const Real* panel = packed + p0 * K + k0 * panel_width;
+          index m = m0;
+          for (; m + tile_rows <= m_end; m += tile_rows)
+            row_block<tile_rows>(c + m * ldc + p0, ldc, a_k + m * a_row, a_row, a_col, panel,
+                                 panel_width, columns, kc, acc);
+          for (; m < m_end; ++m)
+            row_block<1>(c + m * ldc + p0, ldc, a_k + m * a_row, a_row, a_col, panel,
+                         panel_width, columns, kc, acc);
+        }
+      }
+    }
+  }
+
   static void column_sums(Real* sums, const Real* a, index M, index N) {
     for (index n = 0; n < N; ++n) sums[n] = Real(0);
     for (index m = 0; m < M; ++m)

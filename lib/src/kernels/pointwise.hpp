@@ -144,7 +144,11 @@ struct pointwise {
 
 template <class Real, class Arch>
 table<Real> make_table() {
-  return {&gemm_kernel<Real, Arch>::run, &matvec_kernel<Real, Arch>::run,
+  return {&gemm_kernel<Real, Arch>::run,
+          &gemm_kernel<Real, Arch>::run_packed,
+          &gemm_kernel<Real, Arch>::pack_panels,
+          gemm_kernel<Real, Arch>::panel_width,
+          &matvec_kernel<Real, Arch>::run,
           &gemm_kernel<Real, Arch>::column_sums,
           &pointwise<Real, Arch>::forward, &pointwise<Real, Arch>::backward};
 }

@@ -50,6 +50,12 @@ struct table {
   // c (M×N, row stride ldc) = or += A·B, A(m,k) = a[m·a_row + k·a_col], B K×N with row stride ldb.
   void (*gemm)(Real* c, index ldc, const Real* a, index a_row, index a_col, const Real* b,
                index ldb, index M, index N, index K, bool accumulate);
+  // The same with B packed by pack_panels (weights, packed once per layer).
+  void (*gemm_packed)(Real* c, index ldc, const Real* a, index a_row, index a_col,
+                      const Real* packed, index M, index N, index K, bool accumulate);
+  // packed (ceil(N / panel_width)·panel_width·K) = panels of src (K×N row-major).
+  void (*pack_panels)(Real* packed, const Real* src, index K, index N);
+  index panel_width;
   // y (rows) = or += W·v, W rows×cols row-major: the batch-1 recurrent product.
   void (*matvec)(Real* y, const Real* w, const Real* v, index rows, index cols, bool accumulate);
   // sums (N) = Σ over the M rows of a (M×N, row stride N).
