@@ -29,6 +29,9 @@ BASE = {
 }
 
 
+GRU = "gru_t16_b1_i32_h32_f64"
+
+
 def with_count(problem, phase, value):
     changed = json.loads(json.dumps(BASE))
     changed[problem][phase] = value
@@ -135,8 +138,8 @@ class GateDecisions(unittest.TestCase):
         for content in ("this is not json", "", "[1, 2, 3]",
                         json.dumps(document({})),
                         json.dumps(dict(document(BASE), format="something-else/9")),
-                        json.dumps(document(with_count("gru_t16_b1_i32_h32_f64", "forward", -1))),
-                        json.dumps(document(with_count("gru_t16_b1_i32_h32_f64", "forward", "1000"))),
+                        json.dumps(document(with_count(GRU, "forward", -1))),
+                        json.dumps(document(with_count(GRU, "forward", "1000"))),
                         json.dumps(document({"gru_t16_b1_i32_h32_f64": {"forward": 1}}))):
             with self.subTest(content=content[:60]):
                 self.write(self.baseline, content)
