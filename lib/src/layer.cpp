@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <new>
+#include <system_error>
 #include <unistd.h>
 
 #include "layer_impl.hpp"
@@ -35,8 +36,9 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
     throw error("layer: problem " + name + " has precision " +
                 std::string(precision_name(p.precision)) + ", but the layer's Real is " +
                 std::string(precision_name(expected)));
-  if (options.threads < 1)
-    throw error("layer_options.threads must be >= 1, got " + std::to_string(options.threads));
+  if (options.threads < 1 || options.threads > 1024)
+    throw error("layer_options.threads must be in [1, 1024], got " +
+                std::to_string(options.threads));
   const char* where = "layer";
   detail::check_size(where, "parameters.weight_ih", params.weight_ih.size(), n.weight_ih, "(G·H)×I");
   detail::check_size(where, "parameters.weight_hh", params.weight_hh.size(), n.weight_hh, "(G·H)×H");
@@ -108,7 +110,12 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
     throw error("problem " + name + ": T=" + std::to_string(p.T) + " needs " +
                 std::to_string(bytes) + " bytes of workspace, which cannot be allocated");
   }
-  m->pool = std::make_unique<thread_pool>(options.threads);
+  try {
+    m->pool = std::make_unique<thread_pool>(options.threads);
+  } catch (const std::system_error& e) {
+    throw error("layer_options.threads=" + std::to_string(options.threads) +
+                ": cannot start the worker threads (" + e.what() + ")");
+  }
   impl_ = std::move(m);
 }
 

@@ -9,10 +9,17 @@ inline void pause() { __builtin_ia32_pause(); }
 }  // namespace
 
 thread_pool::thread_pool(int threads) {
-  for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { work(i); });
+  try {
+    for (int i = 1; i < threads; ++i) workers_.emplace_back([this, i] { work(i); });
+  } catch (...) {
+    stop_workers();  // a joinable std::thread left behind would terminate the program
+    throw;
+  }
 }
 
-thread_pool::~thread_pool() {
+thread_pool::~thread_pool() { stop_workers(); }
+
+void thread_pool::stop_workers() {
   {
     std::lock_guard lock(mutex_);
     stop_ = true;

@@ -39,6 +39,7 @@ class thread_pool {
  private:
   void start();
   void join();
+  void stop_workers();
   void work(int index);
 
   std::vector<std::thread> workers_;

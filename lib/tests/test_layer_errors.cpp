@@ -74,6 +74,8 @@ TEST(LayerErrors, PrecisionMismatchAndBadOptions) {
   wrong.precision = precision::f64;
   expect_error([&] { layer<float>(wrong, f.params()); }, {"precision", "f64", "f32"});
   expect_error([&] { layer<float>(f.p, f.params(), layer_options{std::nullopt, 0}); }, {"threads", "0"});
+  expect_error([&] { layer<float>(f.p, f.params(), layer_options{std::nullopt, 5000}); },
+               {"threads", "5000"});
   problem empty = f.p;
   empty.T = 0;
   EXPECT_THROW(layer<float>(empty, f.params()), rnn::error);
