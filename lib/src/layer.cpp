@@ -65,7 +65,7 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
   const std::size_t gate_seq = checked_mul(n.sequence, static_cast<std::size_t>(p.G()), p);
   const std::size_t state_seq = n.sequence + n.state;
   std::size_t total = 0;
-  for (std::size_t part : {2 * n.weight_ih, 2 * n.weight_hh, 2 * n.bias, packed_ih, packed_hh,
+  for (std::size_t part : {n.weight_ih, 2 * n.weight_hh, 2 * n.bias, packed_ih, packed_hh,
                            packed_ih_t, packed_hh_t, n.x, gate_seq,
                            state_seq, lstm ? state_seq : 0, gru ? n.sequence : 0,
                            n.state * p.G(), gate_seq, gru ? gate_seq : 0, 2 * n.state})
@@ -80,22 +80,23 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
                 std::to_string(bytes) + " bytes of workspace, more than this machine's " +
                 std::to_string(static_cast<std::size_t>(physical)) + " bytes of memory");
   try {
-    m->weight_ih.assign(params.weight_ih.begin(), params.weight_ih.end());
     m->weight_hh.assign(params.weight_hh.begin(), params.weight_hh.end());
     m->bias_ih.assign(params.bias_ih.begin(), params.bias_ih.end());
     m->bias_hh.assign(params.bias_hh.begin(), params.bias_hh.end());
-    m->weight_ih_t.resize(n.weight_ih);
     m->weight_hh_t.resize(n.weight_hh);
-    transpose(m->weight_ih_t.data(), m->weight_ih.data(), m->GH, m->I);
     transpose(m->weight_hh_t.data(), m->weight_hh.data(), m->GH, m->H);
     m->packed_ih.resize(packed_ih);
     m->packed_hh.resize(packed_hh);
     m->packed_ih_t.resize(packed_ih_t);
     m->packed_hh_t.resize(packed_hh_t);
-    m->k.pack_panels(m->packed_ih.data(), m->weight_ih.data(), m->GH, m->I);
+    m->k.pack_panels(m->packed_ih.data(), params.weight_ih.data(), m->GH, m->I);
     m->k.pack_panels(m->packed_hh.data(), m->weight_hh.data(), m->GH, m->H);
-    m->k.pack_panels(m->packed_ih_t.data(), m->weight_ih_t.data(), m->I, m->GH);
     m->k.pack_panels(m->packed_hh_t.data(), m->weight_hh_t.data(), m->H, m->GH);
+    {  // W_ih's transpose is needed only as the source of its panels
+      aligned_vector<Real> weight_ih_t(n.weight_ih);  // I×GH
+      transpose(weight_ih_t.data(), params.weight_ih.data(), m->GH, m->I);
+      m->k.pack_panels(m->packed_ih_t.data(), weight_ih_t.data(), m->I, m->GH);
+    }
     m->x.resize(n.x);
     m->gates.resize(gate_seq);
     m->h.resize(state_seq);
@@ -143,7 +144,7 @@ template <class Real>
 std::size_t layer<Real>::workspace_bytes() const {
   const impl& m = *impl_;
   std::size_t elements = 0;
-  for (const auto* v : {&m.weight_ih, &m.weight_hh, &m.weight_ih_t, &m.weight_hh_t, &m.packed_ih,
+  for (const auto* v : {&m.weight_hh, &m.weight_hh_t, &m.packed_ih,
                         &m.packed_hh, &m.packed_ih_t, &m.packed_hh_t, &m.bias_ih,
                         &m.bias_hh, &m.x, &m.gates, &m.h, &m.c, &m.hidden_n, &m.recurrent,
                         &m.delta_x, &m.delta_h, &m.dh_carry, &m.dc_carry})

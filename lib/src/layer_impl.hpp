@@ -19,14 +19,12 @@ struct layer<Real>::impl {
   kernels::table<Real> k;
   kernels::index T, B, I, H, GH;
 
-  // Weights, copied once: as given for backward (δ·W), transposed for forward (x·Wᵀ) so the
-  // micro-kernel streams contiguous rows of G·H.
-  aligned_vector<Real> weight_ih;    // GH×I
+  // W_hh copied once, row-major as given and transposed: the batch-1 matvec takes dot products
+  // along rows, W_hh·h' forward and W_hhᵀ·δ backward.
   aligned_vector<Real> weight_hh;    // GH×H
-  aligned_vector<Real> weight_ih_t;  // I×GH
   aligned_vector<Real> weight_hh_t;  // H×GH
-  // The same four packed into the GEMM micro-kernel's panels (kernels/gemm.hpp) for batch > 1
-  // and for the all-rows GEMMs; the row-major copies above serve the batch-1 matvec.
+  // W_ih, W_hh and their transposes packed once into the GEMM micro-kernel's panels
+  // (kernels/gemm.hpp), for batch > 1 and for the all-rows GEMMs.
   aligned_vector<Real> packed_ih;    // panels of weight_ih (K = GH, N = I): dx = δ·W_ih
   aligned_vector<Real> packed_hh;    // panels of weight_hh (K = GH, N = H): dh' = δ·W_hh
   aligned_vector<Real> packed_ih_t;  // panels of weight_ih_t (K = I, N = GH): x·W_ihᵀ
