@@ -42,7 +42,8 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
     detail::check_size(where, "grads.c", grads.c.size(), 0, "empty, not LSTM");
 
   // The window [t_first, T); earlier steps get no gradient (truncated BPTT).
-  const kernels::index window = (steps == 0 || steps > T) ? T : steps;
+  kernels::index window = (steps == 0 || steps > T) ? T : steps;
+  if (RNNSUITE_PLANTED(truncation_unasked) && steps == 0) window = (T + 1) / 2;
   const kernels::index t_first = T - window;
 
   if (grad_h_n.empty())
@@ -58,8 +59,9 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
   // δ on the h side: GRU's n gate differs (r multiplies W_hn·h'); the other cells share δ.
   Real* delta_h = gru ? m.delta_h.data() : m.delta_x.data();
 
-  for (kernels::index t = T - 1; t >= t_first; --t) {
+  for (kernels::index t = T - 1; t >= t_first + RNNSUITE_PLANTED(off_by_one); --t) {
     const std::size_t s_prev = t * state, s_this = (t + 1) * state;
+    const std::size_t s_deriv = RNNSUITE_PLANTED(wrong_derivative_step) && t == T - 1 ? s_prev : s_this;
     // Gate deltas of batch rows [b0, b1).
     auto deltas = [&](kernels::index b0, kernels::index b1) {
       const std::size_t r0 = b0 * H, g0 = (t * B + b0) * GH;
@@ -73,9 +75,9 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
       step.grad_output = grad_output.data() + s_prev + r0;
       step.gates = m.gates.data() + g0;
       step.hidden_n = gru ? m.hidden_n.data() + s_prev + r0 : nullptr;
-      step.h = m.h.data() + s_this + r0;
+      step.h = m.h.data() + s_deriv + r0;
       step.h_prev = m.h.data() + s_prev + r0;
-      step.c = lstm ? m.c.data() + s_this + r0 : nullptr;
+      step.c = lstm ? m.c.data() + s_deriv + r0 : nullptr;
       step.c_prev = lstm ? m.c.data() + s_prev + r0 : nullptr;
       step.B = b1 - b0, step.H = H;
       m.k.backward_step(m.p.cell, step);
@@ -83,19 +85,25 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
     // dL/dh_{t-1} = δ_h·W_hh, added for GRU onto the direct path z⊙dh the step left in dh_carry.
     if (B == 1) {
       deltas(0, 1);
-      // Batch 1: W_hhᵀ·δ streaming W_hhᵀ's rows, each thread always the same rows.
+      if (RNNSUITE_PLANTED(missing_dh0_transpose) && t == 0) continue;
+      const bool transposed = RNNSUITE_PLANTED(transposed_whh) && GH == H;      // Batch 1: W_hhᵀ·δ streaming W_hhᵀ's rows, each thread always the same rows.
       detail::parallel_for(*m.pool, H, 16, (kernels::index(1) << 16) / GH,
                            [&](kernels::index r0, kernels::index r1) {
-                             m.k.matvec(m.dh_carry.data() + r0, m.weight_hh_t.data() + r0 * GH,
+                             m.k.matvec(m.dh_carry.data() + r0,
+                                        (transposed ? m.weight_hh : m.weight_hh_t).data() + r0 * GH,
                                         delta_h + t * GH, r1 - r0, GH, gru);
                            });
     } else {
       detail::parallel_for(*m.pool, B, 8, 16, [&](kernels::index b0, kernels::index b1) {
         deltas(b0, b1);
+        if (RNNSUITE_PLANTED(missing_dh0_transpose) && t == 0) return;
+        const bool transposed = RNNSUITE_PLANTED(transposed_whh) && GH == H;
         m.k.gemm_packed(m.dh_carry.data() + b0 * H, H, delta_h + (t * B + b0) * GH, GH, 1,
-                        m.packed_hh.data(), b1 - b0, H, GH, gru);
+                        (transposed ? m.packed_hh_t : m.packed_hh).data(), b1 - b0, H, GH, gru);
       });
     }
+    if (RNNSUITE_PLANTED(float_accumulation))
+      for (Real& v : m.dh_carry) v = static_cast<Real>(static_cast<float>(v));
   }
 
   // Steps before the window receive nothing.
@@ -127,7 +135,7 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
     m.k.gemm(grads.weight_hh.data() + g0 * H, H, delta_h_window + g0, 1, GH,
              m.h.data() + t_first * state, H, g1 - g0, H, rows, false);
   });
-  m.k.column_sums(grads.bias_ih.data(), delta_x, rows, GH);
+  m.k.column_sums(grads.bias_ih.data(), delta_x, rows - (RNNSUITE_PLANTED(bias_dropped_step) ? B : 0), GH);
   m.k.column_sums(grads.bias_hh.data(), delta_h_window, rows, GH);
   if (!grads.x.empty()) {
     std::fill(grads.x.begin(), grads.x.begin() + t_first * B * I, Real(0));
@@ -135,6 +143,7 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
       m.k.gemm_packed(grads.x.data() + (t_first * B + r0) * I, I, delta_x + r0 * GH, GH, 1,
                       m.packed_ih.data(), r1 - r0, I, GH, false);
     });
+    if (RNNSUITE_PLANTED(dx_missing_last_step)) std::fill(grads.x.end() - B * I, grads.x.end(), Real(0));
   }
 }
 

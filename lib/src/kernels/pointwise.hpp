@@ -79,7 +79,8 @@ struct pointwise {
       const Real* gates = s.gates + b * GH;
       // total dL/dh_t: upstream plus what flowed back from step t+1
       auto total_dh = [&](index j, index n) {
-        const batch dh = S::load(s.grad_output + row + j, n) + S::load(s.dh_carry + row + j, n);
+        const batch carry = S::load(s.dh_carry + row + j, n);
+        const batch dh = S::load(s.grad_output + row + j, n) + (RNNSUITE_PLANTED(wrong_sign) ? -carry : carry);
         if (s.grad_h) S::store(s.grad_h + row + j, dh, n);
         return dh;
       };
@@ -99,7 +100,7 @@ struct pointwise {
         case rnn::cell::elman_relu:
           S::for_each_chunk(H, [&](index j, index n) {
             const batch h = S::load(s.h + row + j, n);
-            S::store(delta + j, xsimd::select(h > zero, total_dh(j, n), zero), n);
+            S::store(delta + j, xsimd::select(RNNSUITE_PLANTED(relu_derivative_at_zero) ? h >= zero : h > zero, total_dh(j, n), zero), n);
           });
           break;
         case rnn::cell::lstm:
@@ -108,10 +109,11 @@ struct pointwise {
             const batch i = S::load(gates + j, n), f = S::load(gates + H + j, n);
             const batch g = S::load(gates + 2 * H + j, n), o = S::load(gates + 3 * H + j, n);
             const batch tanh_c = xsimd::tanh(S::load(s.c + row + j, n));
-            const batch dc = S::load(s.dc_carry + row + j, n) + dh * o * (one - tanh_c * tanh_c);
+            const batch dc = (RNNSUITE_PLANTED(missing_dc_accumulation) ? zero : S::load(s.dc_carry + row + j, n)) + dh * o * (one - tanh_c * tanh_c);
             if (s.grad_c) S::store(s.grad_c + row + j, dc, n);
-            S::store(delta + j, dc * g * i * (one - i), n);
-            S::store(delta + H + j, dc * S::load(s.c_prev + row + j, n) * f * (one - f), n);
+            const index swap = RNNSUITE_PLANTED(swapped_gate_derivatives) ? H : 0;
+            S::store(delta + swap + j, dc * g * i * (one - i), n);
+            S::store(delta + H - swap + j, dc * S::load(s.c_prev + row + j, n) * f * (one - f), n);
             S::store(delta + 2 * H + j, dc * i * (one - g * g), n);
             S::store(delta + 3 * H + j, dh * tanh_c * o * (one - o), n);
             S::store(s.dc_carry + row + j, dc * f, n);
@@ -129,10 +131,10 @@ struct pointwise {
             const batch delta_z = dh * (h_prev - nn) * z * (one - z);
             S::store(delta + j, delta_r, n);
             S::store(delta + H + j, delta_z, n);
-            S::store(delta + 2 * H + j, delta_n, n);
+            S::store(delta + 2 * H + j, RNNSUITE_PLANTED(gru_reset_wrong_term) ? delta_n * r : delta_n, n);
             S::store(delta_h + j, delta_r, n);
             S::store(delta_h + H + j, delta_z, n);
-            S::store(delta_h + 2 * H + j, delta_n * r, n);
+            S::store(delta_h + 2 * H + j, RNNSUITE_PLANTED(gru_reset_wrong_term) ? delta_n : delta_n * r, n);
             S::store(s.dh_carry + row + j, dh * z, n);
           });
           break;
