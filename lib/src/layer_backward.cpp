@@ -61,7 +61,8 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
 
   for (kernels::index t = T - 1; t >= t_first + RNNSUITE_PLANTED(off_by_one); --t) {
     const std::size_t s_prev = t * state, s_this = (t + 1) * state;
-    const std::size_t s_deriv = RNNSUITE_PLANTED(wrong_derivative_step) && t == T - 1 ? s_prev : s_this;
+    const std::size_t s_deriv =
+        RNNSUITE_PLANTED(wrong_derivative_step) && t == T - 1 ? s_prev : s_this;
     // Gate deltas of batch rows [b0, b1).
     auto deltas = [&](kernels::index b0, kernels::index b1) {
       const std::size_t r0 = b0 * H, g0 = (t * B + b0) * GH;
@@ -86,7 +87,8 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
     if (B == 1) {
       deltas(0, 1);
       if (RNNSUITE_PLANTED(missing_dh0_transpose) && t == 0) continue;
-      const bool transposed = RNNSUITE_PLANTED(transposed_whh) && GH == H;      // Batch 1: W_hhᵀ·δ streaming W_hhᵀ's rows, each thread always the same rows.
+      const bool transposed = RNNSUITE_PLANTED(transposed_whh) && GH == H;
+      // Batch 1: W_hhᵀ·δ streaming W_hhᵀ's rows, each thread always the same rows.
       detail::parallel_for(*m.pool, H, 16, (kernels::index(1) << 16) / GH,
                            [&](kernels::index r0, kernels::index r1) {
                              m.k.matvec(m.dh_carry.data() + r0,
@@ -135,7 +137,8 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
     m.k.gemm(grads.weight_hh.data() + g0 * H, H, delta_h_window + g0, 1, GH,
              m.h.data() + t_first * state, H, g1 - g0, H, rows, false);
   });
-  m.k.column_sums(grads.bias_ih.data(), delta_x, rows - (RNNSUITE_PLANTED(bias_dropped_step) ? B : 0), GH);
+  m.k.column_sums(grads.bias_ih.data(), delta_x,
+                  rows - (RNNSUITE_PLANTED(bias_dropped_step) ? B : 0), GH);
   m.k.column_sums(grads.bias_hh.data(), delta_h_window, rows, GH);
   if (!grads.x.empty()) {
     std::fill(grads.x.begin(), grads.x.begin() + t_first * B * I, Real(0));
@@ -143,7 +146,8 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
       m.k.gemm_packed(grads.x.data() + (t_first * B + r0) * I, I, delta_x + r0 * GH, GH, 1,
                       m.packed_ih.data(), r1 - r0, I, GH, false);
     });
-    if (RNNSUITE_PLANTED(dx_missing_last_step)) std::fill(grads.x.end() - B * I, grads.x.end(), Real(0));
+    if (RNNSUITE_PLANTED(dx_missing_last_step))
+      std::fill(grads.x.end() - B * I, grads.x.end(), Real(0));
   }
 }
 

@@ -31,7 +31,9 @@ mutant planted_mutant() {
   if (active < 0) active = static_cast<int>(read_mutant_id());
   return static_cast<mutant>(active);
 }
-void set_planted_mutant(mutant m) { active = static_cast<int>(m); }
+void set_planted_mutant(mutant m) {
+  active = static_cast<int>(m);
+}
 
 }  // namespace rnn::detail
 #endif

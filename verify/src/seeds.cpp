@@ -1,10 +1,10 @@
 // The seeds' worked examples as a table (seeds.hpp): printed digits beside ours.
 #include "rnnsuite/verify/seeds.hpp"
 
+#include <mpfr.h>
+
 #include <cctype>
 #include <cmath>
-
-#include <mpfr.h>
 
 namespace rnnsuite::verify {
 
@@ -27,8 +27,15 @@ namespace {
 template <class Real>
 std::vector<Real> seed_values() {
   const two_units<Real> e = two_units_example(Real(1), Real(0.5), Real(0.5), Real(1));
-  return {five_factor_chain<Real>(), logistic_derivative(Real(0)), e.h, e.y_hat, e.loss,
-          e.dloss_dy_hat, e.dsigma_output, e.dsigma_hidden, e.dloss_dw1};
+  return {five_factor_chain<Real>(),
+          logistic_derivative(Real(0)),
+          e.h,
+          e.y_hat,
+          e.loss,
+          e.dloss_dy_hat,
+          e.dsigma_output,
+          e.dsigma_hidden,
+          e.dloss_dw1};
 }
 }  // namespace
 

@@ -27,12 +27,17 @@ double norm(std::span<const double> v) {
 // f'(a) from f(a) = h, for each Elman activation; γ = sup|f'|.
 double derivative_from_output(rnn::cell c, double h) {
   switch (c) {
-    case rnn::cell::elman_tanh: return 1 - h * h;
-    case rnn::cell::elman_sigmoid: return h * (1 - h);
-    default: return h > 0 ? 1 : 0;
+    case rnn::cell::elman_tanh:
+      return 1 - h * h;
+    case rnn::cell::elman_sigmoid:
+      return h * (1 - h);
+    default:
+      return h > 0 ? 1 : 0;
   }
 }
-double gamma_of(rnn::cell c) { return c == rnn::cell::elman_sigmoid ? 0.25 : 1.0; }
+double gamma_of(rnn::cell c) {
+  return c == rnn::cell::elman_sigmoid ? 0.25 : 1.0;
+}
 
 struct bound_case {
   rnn::cell cell;
@@ -78,17 +83,20 @@ TEST_P(elman_bounds, pascanu_bound_and_exact_per_step_bracket) {
   EXPECT_GE(steps_checked, cell == rnn::cell::elman_relu ? 5 : T);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    theory, elman_bounds,
-    ::testing::Values(bound_case{rnn::cell::elman_tanh, 0.5}, bound_case{rnn::cell::elman_tanh, 1.0},
-                      bound_case{rnn::cell::elman_tanh, 1.5}, bound_case{rnn::cell::elman_sigmoid, 2.0},
-                      bound_case{rnn::cell::elman_sigmoid, 4.0}, bound_case{rnn::cell::elman_sigmoid, 6.0},
-                      bound_case{rnn::cell::elman_relu, 0.5}, bound_case{rnn::cell::elman_relu, 1.0},
-                      bound_case{rnn::cell::elman_relu, 1.5}),
-    [](const auto& info) {
-      return std::string(rnn::cell_name(info.param.cell)) + "_gain" +
-             std::to_string(int(info.param.gain * 10));
-    });
+INSTANTIATE_TEST_SUITE_P(theory, elman_bounds,
+                         ::testing::Values(bound_case{rnn::cell::elman_tanh, 0.5},
+                                           bound_case{rnn::cell::elman_tanh, 1.0},
+                                           bound_case{rnn::cell::elman_tanh, 1.5},
+                                           bound_case{rnn::cell::elman_sigmoid, 2.0},
+                                           bound_case{rnn::cell::elman_sigmoid, 4.0},
+                                           bound_case{rnn::cell::elman_sigmoid, 6.0},
+                                           bound_case{rnn::cell::elman_relu, 0.5},
+                                           bound_case{rnn::cell::elman_relu, 1.0},
+                                           bound_case{rnn::cell::elman_relu, 1.5}),
+                         [](const auto& info) {
+                           return std::string(rnn::cell_name(info.param.cell)) + "_gain" +
+                                  std::to_string(int(info.param.gain * 10));
+                         });
 
 // A one-unit sigmoid RNN: dL/dh_{k-1} / dL/dh_k = w·σ'(a_k), so |ratio| <= |w|/4.
 pass one_unit_sigmoid(double w, double bias, double h0, double x_scale, rnn::inputs<double>& in) {

@@ -24,16 +24,22 @@ constexpr std::int64_t T = 1000;
 rnn::parameters<double> constant_gate(const rnn::problem& p, int gate, double gate_bias) {
   auto params = rnn::make_parameters<double>(p, {rnn::init_scheme::pytorch, 3, 1.0});
   std::fill(params.weight_hh.begin(), params.weight_hh.end(), 0.0);
-  for (std::int64_t r = gate * p.H; r < (gate + 1) * p.H; ++r) {
-    for (std::int64_t i = 0; i < p.I; ++i) params.weight_ih[r * p.I + i] = 0;
-    params.bias_ih[r] = gate_bias, params.bias_hh[r] = 0;
-  }
+  // For LSTM the cell input g is held at tanh(0) = 0 too, so c stays c_0·f^t, well inside tanh's
+  // unsaturated range (a growing c would make dL/dc_T = 0 through tanh'(c_T)).
+  auto hold = [&](int block, double b) {
+    for (std::int64_t row = block * p.H; row < (block + 1) * p.H; ++row) {
+      for (std::int64_t i = 0; i < p.I; ++i) params.weight_ih[row * p.I + i] = 0;
+      params.bias_ih[row] = b, params.bias_hh[row] = 0;
+    }
+  };
+  if (p.cell == rnn::cell::lstm) hold(2, 0.0);
+  hold(gate, gate_bias);
   return params;
 }
 
 // The step-t block (t = 1..T; 0 is the initial state) of dL/dc or dL/dh.
-double at(const std::vector<double>& sequence, const std::vector<double>& initial,
-          std::int64_t t, std::size_t j, std::size_t H) {
+double at(const std::vector<double>& sequence, const std::vector<double>& initial, std::int64_t t,
+          std::size_t j, std::size_t H) {
   return t == 0 ? initial[j] : sequence[(t - 1) * H + j];
 }
 
@@ -74,9 +80,15 @@ void lstm_carousel(double forget_bias, double gate) {
   }
 }
 
-TEST(theory_closed_form, lstm_constant_error_carousel_f64) { lstm_carousel<double>(40, 1.0); }
-TEST(theory_closed_form, lstm_constant_error_carousel_f32) { lstm_carousel<float>(40, 1.0); }
-TEST(theory_closed_form, lstm_forget_half_f64_stays_normal) { lstm_carousel<double>(0, 0.5); }
+TEST(theory_closed_form, lstm_constant_error_carousel_f64) {
+  lstm_carousel<double>(40, 1.0);
+}
+TEST(theory_closed_form, lstm_constant_error_carousel_f32) {
+  lstm_carousel<float>(40, 1.0);
+}
+TEST(theory_closed_form, lstm_forget_half_f64_stays_normal) {
+  lstm_carousel<double>(0, 0.5);
+}
 
 TEST(theory_closed_form, lstm_forget_half_f32_underflows_where_the_truth_does_not) {
   const rnn::problem p{rnn::cell::lstm, T, 1, 2, 4, rnn::precision::f32};
@@ -95,9 +107,9 @@ TEST(theory_closed_form, lstm_forget_half_f32_underflows_where_the_truth_does_no
     // The first step where float's exact value is below FLT_MIN is denormal: digits are lost.
     for (std::int64_t t = T; t >= 0; --t) {
       const double f = at(single.grad_c, single.grad_c0, t, j, p.H);
-      const double exact = std::ldexp(static_cast<double>(static_cast<float>(
-                                          at(single.grad_c, single.grad_c0, T, j, p.H))),
-                                      -int(T - t));
+      const double exact = std::ldexp(
+          static_cast<double>(static_cast<float>(at(single.grad_c, single.grad_c0, T, j, p.H))),
+          -int(T - t));
       if (std::fabs(exact) < FLT_MIN) {
         EXPECT_LT(std::fabs(f), FLT_MIN) << "step " << t;
         break;
@@ -121,8 +133,14 @@ void gru_update(double update_bias, double gate) {
   }
 }
 
-TEST(theory_closed_form, gru_update_one_f64) { gru_update<double>(40, 1.0); }
-TEST(theory_closed_form, gru_update_half_f64) { gru_update<double>(0, 0.5); }
-TEST(theory_closed_form, gru_update_half_f32) { gru_update<float>(0, 0.5); }
+TEST(theory_closed_form, gru_update_one_f64) {
+  gru_update<double>(40, 1.0);
+}
+TEST(theory_closed_form, gru_update_half_f64) {
+  gru_update<double>(0, 0.5);
+}
+TEST(theory_closed_form, gru_update_half_f32) {
+  gru_update<float>(0, 0.5);
+}
 
 }  // namespace

@@ -80,7 +80,8 @@ struct pointwise {
       // total dL/dh_t: upstream plus what flowed back from step t+1
       auto total_dh = [&](index j, index n) {
         const batch carry = S::load(s.dh_carry + row + j, n);
-        const batch dh = S::load(s.grad_output + row + j, n) + (RNNSUITE_PLANTED(wrong_sign) ? -carry : carry);
+        const batch dh =
+            S::load(s.grad_output + row + j, n) + (RNNSUITE_PLANTED(wrong_sign) ? -carry : carry);
         if (s.grad_h) S::store(s.grad_h + row + j, dh, n);
         return dh;
       };
@@ -100,7 +101,8 @@ struct pointwise {
         case rnn::cell::elman_relu:
           S::for_each_chunk(H, [&](index j, index n) {
             const batch h = S::load(s.h + row + j, n);
-            S::store(delta + j, xsimd::select(RNNSUITE_PLANTED(relu_derivative_at_zero) ? h >= zero : h > zero, total_dh(j, n), zero), n);
+            const auto on = RNNSUITE_PLANTED(relu_derivative_at_zero) ? h >= zero : h > zero;
+            S::store(delta + j, xsimd::select(on, total_dh(j, n), zero), n);
           });
           break;
         case rnn::cell::lstm:
@@ -109,7 +111,9 @@ struct pointwise {
             const batch i = S::load(gates + j, n), f = S::load(gates + H + j, n);
             const batch g = S::load(gates + 2 * H + j, n), o = S::load(gates + 3 * H + j, n);
             const batch tanh_c = xsimd::tanh(S::load(s.c + row + j, n));
-            const batch dc = (RNNSUITE_PLANTED(missing_dc_accumulation) ? zero : S::load(s.dc_carry + row + j, n)) + dh * o * (one - tanh_c * tanh_c);
+            const batch carry_c =
+                RNNSUITE_PLANTED(missing_dc_accumulation) ? zero : S::load(s.dc_carry + row + j, n);
+            const batch dc = carry_c + dh * o * (one - tanh_c * tanh_c);
             if (s.grad_c) S::store(s.grad_c + row + j, dc, n);
             const index swap = RNNSUITE_PLANTED(swapped_gate_derivatives) ? H : 0;
             S::store(delta + swap + j, dc * g * i * (one - i), n);
@@ -131,10 +135,11 @@ struct pointwise {
             const batch delta_z = dh * (h_prev - nn) * z * (one - z);
             S::store(delta + j, delta_r, n);
             S::store(delta + H + j, delta_z, n);
-            S::store(delta + 2 * H + j, RNNSUITE_PLANTED(gru_reset_wrong_term) ? delta_n * r : delta_n, n);
+            const bool reset_on_x = RNNSUITE_PLANTED(gru_reset_wrong_term);
+            S::store(delta + 2 * H + j, reset_on_x ? delta_n * r : delta_n, n);
             S::store(delta_h + j, delta_r, n);
             S::store(delta_h + H + j, delta_z, n);
-            S::store(delta_h + 2 * H + j, RNNSUITE_PLANTED(gru_reset_wrong_term) ? delta_n : delta_n * r, n);
+            S::store(delta_h + 2 * H + j, reset_on_x ? delta_n : delta_n * r, n);
             S::store(s.dh_carry + row + j, dh * z, n);
           });
           break;

@@ -4,13 +4,12 @@
 // (x = 1, W1 = W2 = 0.5, y = 1, L = (ŷ − y)²). The tests check these, and the same example run
 // as an elman_sigmoid_t2_b1_i1_h1 problem through the reference and lib, against the printed
 // digits; the explorer prints seed_table().
+#include <boost/multiprecision/mpfr.hpp>
 #include <cmath>
 #include <cstdlib>
 #include <string>
 #include <type_traits>
 #include <vector>
-
-#include <boost/multiprecision/mpfr.hpp>
 
 namespace rnnsuite::verify {
 
@@ -48,9 +47,9 @@ Real five_factor_chain() {
 template <class Real>
 struct two_units {
   Real h, y_hat, loss;
-  Real dloss_dy_hat;       // 2(ŷ − y)
-  Real dsigma_output;      // σ'(W2·h), W2·h = 0.311… in the article
-  Real dsigma_hidden;      // σ'(W1·x) = σ'(0.5)
+  Real dloss_dy_hat;   // 2(ŷ − y)
+  Real dsigma_output;  // σ'(W2·h), W2·h = 0.311… in the article
+  Real dsigma_hidden;  // σ'(W1·x) = σ'(0.5)
   Real dloss_dw1, dloss_dw2;
 };
 
