@@ -1,0 +1,97 @@
+#include "shapes.hpp"
+
+#include <algorithm>
+#include <string>
+#include <tuple>
+
+#include "rnn/cell.hpp"
+#include "rnn/error.hpp"
+
+namespace bench {
+namespace {
+
+using rnn::cell;
+using rnn::precision;
+constexpr std::int64_t sweep_T[] = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096};
+
+rnn::problem make(cell c, std::int64_t T, std::int64_t B, std::int64_t H,
+                  precision pr = precision::f32, std::int64_t I = 0) {
+  return rnn::problem{c, T, B, I == 0 ? H : I, H, pr};
+}
+
+void add_both(std::vector<benchmark_case>& out, const rnn::problem& p) {
+  out.push_back({p, direction::fwd});
+  out.push_back({p, direction::fwdbwd});
+}
+
+// DeepBench LSTM (H=256 B=16 T=150, H=512 B=16 T=25), benchdnn's GNMT encoder LSTM (H=512 T=30,
+// B=1 and 64) and DeepSpeech2's vanilla ReLU RNN (H=1760 T=50, B=1 and 64).
+void add_named(std::vector<benchmark_case>& out) {
+  add_both(out, make(cell::lstm, 150, 16, 256));
+  add_both(out, make(cell::lstm, 25, 16, 512));
+  add_both(out, make(cell::lstm, 30, 1, 512));
+  add_both(out, make(cell::lstm, 30, 64, 512));
+  add_both(out, make(cell::elman_relu, 50, 1, 1760));
+  add_both(out, make(cell::elman_relu, 50, 64, 1760));
+}
+
+// PERFORMANCE.md's table: LSTM, I = H, the shapes oneDNN and PyTorch were measured at.
+void add_table(std::vector<benchmark_case>& out) {
+  for (const auto& [H, B, T] : {std::tuple{128, 1, 128}, {128, 16, 128}, {128, 64, 1024},
+                                {512, 1, 128}, {512, 1, 1024}, {512, 16, 128}, {512, 64, 1024}})
+    add_both(out, make(cell::lstm, T, B, H));
+}
+
+}  // namespace
+
+std::string_view direction_name(direction d) { return d == direction::fwd ? "fwd" : "fwdbwd"; }
+
+std::vector<benchmark_case> grid(std::string_view name) {
+  std::vector<benchmark_case> out;
+  if (name == "smoke") {
+    // Odd sizes exercise the kernels' remainders; B = 1 takes the matrix-vector path.
+    for (cell c : rnn::all_cells) {
+      add_both(out, make(c, 5, 3, 7, precision::f32, 6));
+      out.push_back({make(c, 4, 1, 9, precision::f32, 5), direction::fwdbwd});
+    }
+    out.push_back({make(cell::lstm, 5, 3, 7, precision::f64, 6), direction::fwdbwd});
+  } else if (name == "short") {
+    add_both(out, make(cell::lstm, 128, 1, 128));
+    add_both(out, make(cell::lstm, 128, 16, 128));
+    out.push_back({make(cell::lstm, 128, 16, 512), direction::fwdbwd});
+    for (std::int64_t T : {1, 4, 16, 64, 256, 1024})
+      out.push_back({make(cell::gru, T, 1, 128), direction::fwdbwd});
+  } else if (name == "default") {
+    add_table(out);
+    for (cell c : rnn::all_cells)
+      if (c != cell::lstm)
+        for (std::int64_t B : {1, 64}) out.push_back({make(c, 128, B, 512), direction::fwdbwd});
+    add_named(out);
+    // T sweep per cell at B=1, H=128: overheads at small T, cost growth to T=4096 (report's fit).
+    for (cell c : rnn::all_cells)
+      for (std::int64_t T : sweep_T) out.push_back({make(c, T, 1, 128), direction::fwdbwd});
+    for (std::int64_t T : sweep_T) out.push_back({make(cell::lstm, T, 16, 128), direction::fwdbwd});
+    for (std::int64_t B : {1, 64})
+      out.push_back({make(cell::lstm, 128, B, 512, precision::f64), direction::fwdbwd});
+  } else if (name == "full") {
+    for (cell c : rnn::all_cells)
+      for (precision pr : {precision::f32, precision::f64})
+        for (std::int64_t H : {128, 512})
+          for (std::int64_t B : {1, 16, 64})
+            for (std::int64_t T : sweep_T) add_both(out, make(c, T, B, H, pr));
+    add_named(out);
+  } else {
+    throw rnn::error("--grid: unknown grid '" + std::string(name) +
+                     "' (known: smoke, short, default, full)");
+  }
+  // The sweeps cross the table's shapes: keep each (problem, direction) once, the first time.
+  std::vector<benchmark_case> unique;
+  for (const benchmark_case& c : out)
+    if (std::none_of(unique.begin(), unique.end(), [&](const benchmark_case& u) {
+          return u.problem == c.problem && u.direction == c.direction;
+        }))
+      unique.push_back(c);
+  return unique;
+}
+
+}  // namespace bench
