@@ -5,9 +5,7 @@
 #include <span>
 #include <vector>
 
-#include "reference/elman.hpp"
-#include "reference/gru.hpp"
-#include "reference/lstm.hpp"
+#include "reference/reference.hpp"
 #include "rnn/init.hpp"
 #include "rnn/layer.hpp"
 #include "rnn/loss.hpp"
@@ -62,56 +60,23 @@ struct reference_pass {
   Real loss;
 };
 
-template <class Real, class Source>
-std::vector<Real> to_real(const Source& v) {
-  std::vector<Real> out;
-  out.reserve(v.size());
-  for (const auto& e : v) out.push_back(Real(e));
-  return out;
-}
-
-// MSE (rnn::loss_kind) on the reference's outputs: L and dL/dh_t for every t, in Real.
-template <class Real>
-Real reference_mse(const rnn::problem& p, rnn::loss_kind kind, const std::vector<Real>& output,
-                   const std::vector<Real>& target, std::vector<Real>& grad_output) {
-  const std::size_t state = p.B * p.H, first = kind == rnn::loss_kind::last ? (p.T - 1) * state : 0;
-  const Real count(double(output.size() - first));
-  grad_output.assign(output.size(), Real(0));
-  Real loss(0);
-  for (std::size_t k = first; k < output.size(); ++k) {
-    const Real diff = output[k] - target[k];
-    loss += diff * diff / count;
-    grad_output[k] = Real(2) * diff / count;
-  }
-  return loss;
-}
-
 template <class Real>
 reference_pass<Real> run_reference(const rnn::problem& p, const reference::weights<Real>& w,
                                    const rnn::inputs<double>& in, rnn::loss_kind kind) {
-  const auto x = to_real<Real>(in.x), h0 = to_real<Real>(in.h0), c0 = to_real<Real>(in.c0);
+  auto real = [](const auto& v) {
+    return reference::convert<Real, double>(std::span<const double>(v.data(), v.size()));
+  };
   reference_pass<Real> r;
-  if (p.cell == rnn::cell::lstm)
-    r.run = reference::lstm_forward(p, w, x, h0, c0);
-  else if (p.cell == rnn::cell::gru)
-    r.run = reference::gru_forward(p, w, x, h0);
-  else
-    r.run = reference::elman_forward(p, w, x, h0);
-  std::vector<Real> grad_output;
-  r.loss = reference_mse(p, kind, r.run.output, to_real<Real>(in.target), grad_output);
-  if (p.cell == rnn::cell::lstm)
-    r.grads = reference::lstm_backward(p, w, r.run, grad_output, {}, {});
-  else if (p.cell == rnn::cell::gru)
-    r.grads = reference::gru_backward(p, w, r.run, grad_output, {});
-  else
-    r.grads = reference::elman_backward(p, w, r.run, grad_output, {});
+  r.run = reference::forward(p, w, real(in.x), real(in.h0), real(in.c0));
+  auto [loss, grad_output] = reference::mse_loss(p, kind, r.run.output, real(in.target));
+  r.loss = loss;
+  r.grads = reference::backward<Real>(p, w, r.run, grad_output, {}, {});
   return r;
 }
 
 template <class Real>
 reference::weights<Real> to_reference(const rnn::parameters<double>& params) {
-  return {to_real<Real>(params.weight_ih), to_real<Real>(params.weight_hh),
-          to_real<Real>(params.bias_ih), to_real<Real>(params.bias_hh)};
+  return reference::to_weights<Real, double>(params);
 }
 
 }  // namespace rnnsuite::verify
