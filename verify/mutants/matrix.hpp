@@ -20,9 +20,10 @@ struct regime {
   rnn::inputs<double> in;
 };
 
-// Every Elman activation vanishing / edge / exploding (W_hh = s·Q with γ·s = 0.5, 1, 1.5),
-// LSTM with the forget gate near 1, 0.5 and 0, GRU with the update gate near 1 and 0.
-std::vector<regime> matrix_regimes(bool quick);
+// rnnsuite's named regimes of the quick profile (rnnsuite/verify/regimes.hpp: every Elman
+// activation vanishing / edge / exploding, LSTM forget gate near 1, 0.5, 0, GRU update gate near
+// 1, 0; T = 24, B = 1 and 3), plus three Elman regimes that explode past |dL/dh_0| = 1e8.
+std::vector<regime> matrix_regimes();
 
 // rnnsuite's verdict on the active mutant's f64 fast path.
 struct leg_a_result {
