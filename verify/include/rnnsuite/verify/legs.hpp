@@ -1,0 +1,65 @@
+#pragma once
+// The three legs of verification (docs/verification.md):
+//   fast   lib's fast path (float or double, one instruction set) against the 50-digit reference,
+//          per timestep (dL/dh_t, dL/dc_t, dx_t) and per parameter block split per gate;
+//   fd     the 100-digit reference's BPTT against directional central finite differences in
+//          100-digit arithmetic (step 1e-30): >= 25 matching significant digits everywhere;
+//   digits the 50-digit reference against the 100-digit one.
+// Every quantity is a normwise relative error against its own reference norm, no absolute floor,
+// judged against its own tolerance (tolerance.hpp) and given a verdict.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rnn/isa.hpp"
+#include "rnnsuite/verify/regimes.hpp"
+#include "rnnsuite/verify/verdict.hpp"
+
+namespace rnnsuite::verify {
+
+struct block_check {
+  std::string block;            // "dh", "dc", "dx", "dh0", "dc0", "weight_ih.f", "bias_hh.z", ...
+  std::int64_t step = -1;       // 0-based timestep for per-step blocks; -1 for the others
+  double error = 0;             // normwise relative error (directional for fd)
+  double tolerance = 0;         // what error may be
+  double reference_norm = 0;    // ‖reference block‖₂ (rounded to double; may underflow to 0)
+  verdict outcome = verdict::pass;
+};
+
+struct leg_result {
+  std::string leg;       // "fast", "fd", "digits"
+  std::string problem;   // the regime's name()
+  std::string isa;       // fast leg: the instruction set; empty otherwise
+  verdict outcome = verdict::pass;
+  double worst_ratio = 0;       // max over checks of error / tolerance
+  std::string worst_block;
+  std::int64_t worst_step = -1;
+  std::vector<block_check> checks;
+};
+
+// Leg a for one regime in its problem's precision, with the 50-digit reference computed once and
+// reused for every instruction set. The fast path is whatever rnn::layer is linked (the mutant
+// build links a planted bug), so the same code judges every variant.
+class fast_path_check {
+ public:
+  explicit fast_path_check(const regime& r);
+  ~fast_path_check();
+  fast_path_check(fast_path_check&&) noexcept;
+  fast_path_check& operator=(fast_path_check&&) noexcept;
+  leg_result run(rnn::isa isa) const;
+
+ private:
+  struct state;
+  std::unique_ptr<state> state_;
+};
+
+inline leg_result check_fast_path(const regime& r, rnn::isa isa) {
+  return fast_path_check(r).run(isa);
+}
+
+// Legs b and c on the regime's parameters rounded to double (the precision does not matter).
+leg_result check_finite_differences(const regime& r);
+leg_result check_digits(const regime& r);
+
+}  // namespace rnnsuite::verify

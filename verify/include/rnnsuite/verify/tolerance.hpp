@@ -1,0 +1,36 @@
+#pragma once
+// The tolerance of a backward pass computed in a format with unit roundoff u
+// (docs/verification.md, "Tolerance"): error_t <= C · u · n · κ_t, where
+//   n   = I + H + G·H + 8: the longest dot products of one step (forward pre-activation I + H,
+//         backward W_hhᵀδ over G·H) plus the pointwise operations of a cell, Higham's γ_n;
+//   κ_t = (T − t) · Γ: rounding errors of T − t steps reach step t, each amplified at most by
+//         Γ = max(1, max_{r <= s} ‖g_r‖ / ‖g_s‖), the largest growth of the adjoint g_t = dL/dh_t
+//         (with dL/dc_t for LSTM) between any two steps, measured on the reference: the same
+//         Jacobian products carry forward-state errors, so Γ bounds both;
+//   C   = 1.
+// Sums over time (the parameter gradients) add a cancellation factor ρ >= 1.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace rnnsuite::verify {
+
+inline constexpr double tolerance_constant = 1.0;
+
+// step_norms: ‖g_t‖ for t = -1 (the gradient at h0) .. T-1, i.e. T + 1 entries.
+double adjoint_growth(const std::vector<double>& step_norms);
+
+struct tolerance_model {
+  double unit_roundoff;   // u of the format checked
+  double dot_length;      // n
+  double growth;          // Γ
+  std::int64_t T;
+  // Tolerance for a per-step quantity at 0-based step t (t = -1: h0, c0).
+  double at_step(std::int64_t t) const {
+    return tolerance_constant * unit_roundoff * dot_length * static_cast<double>(T - t) * growth;
+  }
+  // Tolerance for a sum over all steps with cancellation factor rho >= 1.
+  double for_sum(double rho) const { return at_step(-1) * (rho > 1 ? rho : 1); }
+};
+
+}  // namespace rnnsuite::verify

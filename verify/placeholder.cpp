@@ -1,1 +1,0 @@
-// Keeps the verify library non-empty until its sources land.

@@ -1,0 +1,115 @@
+// Leg a: lib's fast path against the 50-digit reference, fed the same rounded inputs (the
+// regime's parameters, inputs and upstream gradient rounded once to the checked format and
+// converted exactly to the reference's Real), so the comparison measures only the fast path's
+// arithmetic.
+#include "conditioning.hpp"
+#include "rnn/layer.hpp"
+#include "rnnsuite/verify/legs.hpp"
+
+namespace rnnsuite::verify {
+
+using reference::real50;
+
+struct fast_path_check::state {
+  regime r;
+  detail::format_range range;
+  // The rounded data, held in double (exact for float too).
+  rnn::parameters<double> params;
+  std::vector<double> x, h0, c0, grad_output;
+  reference::gradients<real50> truth;
+  detail::conditioning cond;
+};
+
+namespace {
+
+template <class F>
+rnn::aligned_vector<double> widen(const rnn::aligned_vector<F>& v) {
+  return rnn::aligned_vector<double>(v.begin(), v.end());
+}
+
+template <class F, class Vector>
+rnn::aligned_vector<F> narrow(const Vector& v) {
+  return rnn::aligned_vector<F>(v.begin(), v.end());  // exact: v holds F values
+}
+
+template <class F>
+void prepare(fast_path_check& owner, auto& s) {
+  (void)owner;
+  const rnn::problem& p = s.r.problem;
+  const rnn::parameters<F> w = regime_parameters<F>(s.r);
+  const rnn::inputs<F> in = regime_inputs<F>(s.r);
+  s.range = detail::range_of<F>();
+  s.params = {widen(w.weight_ih), widen(w.weight_hh), widen(w.bias_ih), widen(w.bias_hh)};
+  s.x.assign(in.x.begin(), in.x.end());
+  s.h0.assign(in.h0.begin(), in.h0.end());
+  s.c0.assign(in.c0.begin(), in.c0.end());
+  const auto wr = reference::to_weights<real50, F>(w);
+  const auto run = reference::forward(p, wr, reference::convert<real50, F>(in.x),
+                                      reference::convert<real50, F>(in.h0),
+                                      reference::convert<real50, F>(in.c0));
+  const auto target = reference::convert<real50, F>(in.target);
+  const auto loss = reference::mse_loss(p, s.r.loss, run.output, target);
+  // The upstream gradient, rounded once to F: both sides start from the same bits.
+  std::vector<real50> grad_output;
+  for (const real50& v : loss.second) {
+    const F rounded = static_cast<F>(reference::to_double(v));
+    s.grad_output.push_back(rounded);
+    grad_output.emplace_back(rounded);
+  }
+  s.truth = reference::backward(p, wr, run, grad_output, {}, {});
+  s.cond = detail::conditioning_of(p, wr, run, s.truth);
+}
+
+template <class F>
+leg_result run_as(const auto& s, rnn::isa isa) {
+  const rnn::problem& p = s.r.problem;
+  const rnn::tensor_sizes n = rnn::sizes_of(p);
+  const bool lstm = rnn::has_cell_state(p.cell);
+  const auto w_ih = narrow<F>(s.params.weight_ih), w_hh = narrow<F>(s.params.weight_hh);
+  const auto b_ih = narrow<F>(s.params.bias_ih), b_hh = narrow<F>(s.params.bias_hh);
+  const auto x = narrow<F>(s.x), h0 = narrow<F>(s.h0), c0 = narrow<F>(s.c0);
+  const auto grad_output = narrow<F>(s.grad_output);
+  const rnn::parameters_view<F> view{w_ih, w_hh, b_ih, b_hh};
+  rnn::layer_options options;
+  options.isa = isa;
+  rnn::layer<F> layer(p, view, options);
+  rnn::aligned_vector<F> output(n.sequence), h_n(n.state), c_n(lstm ? n.state : 0);
+  layer.forward(x, h0, c0, output, h_n, c_n);
+  rnn::aligned_vector<F> d_ih(n.weight_ih), d_hh(n.weight_hh), d_bih(n.bias), d_bhh(n.bias),
+      d_x(n.x), d_h0(n.state), d_c0(lstm ? n.state : 0), d_h(n.sequence),
+      d_c(lstm ? n.sequence : 0);
+  layer.backward(grad_output, {}, {}, {d_ih, d_hh, d_bih, d_bhh, d_x, d_h0, d_c0, d_h, d_c});
+  auto exact = [](const rnn::aligned_vector<F>& v) {
+    return reference::convert<real50, F>(std::span<const F>(v));
+  };
+  const reference::gradients<real50> fast{exact(d_ih), exact(d_hh), exact(d_bih), exact(d_bhh),
+                                          exact(d_x),  exact(d_h0), exact(d_c0),  exact(d_h),
+                                          exact(d_c)};
+  leg_result r;
+  r.leg = "fast", r.problem = s.r.name(), r.isa = std::string(rnn::isa_name(isa));
+  const double u50 = std::ldexp(1.0, -std::numeric_limits<real50>::digits);
+  r.checks = detail::compare_all<real50>(p, fast, s.truth, s.cond, s.range.unit_roundoff, u50,
+                                         s.range, s.r.exploding);
+  detail::summarize(r);
+  return r;
+}
+
+}  // namespace
+
+fast_path_check::fast_path_check(const regime& r) : state_(std::make_unique<state>()) {
+  state_->r = r;
+  if (r.problem.precision == rnn::precision::f32)
+    prepare<float>(*this, *state_);
+  else
+    prepare<double>(*this, *state_);
+}
+fast_path_check::~fast_path_check() = default;
+fast_path_check::fast_path_check(fast_path_check&&) noexcept = default;
+fast_path_check& fast_path_check::operator=(fast_path_check&&) noexcept = default;
+
+leg_result fast_path_check::run(rnn::isa isa) const {
+  if (state_->r.problem.precision == rnn::precision::f32) return run_as<float>(*state_, isa);
+  return run_as<double>(*state_, isa);
+}
+
+}  // namespace rnnsuite::verify
