@@ -1,5 +1,6 @@
 #include "agreement.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <map>
@@ -39,7 +40,7 @@ std::vector<float> our_bias_blocks(rnn::cell c, const rnnsuite_runner<float>& ou
   return out;
 }
 
-std::string compare(const rnn::problem& p, int threads) {
+agreement compare(const rnn::problem& p, int threads) {
   const problem_data<float> data = make_problem_data<float>(p);
   rnnsuite_runner<float> ours(data, threads);
   ours.forward();
@@ -62,32 +63,34 @@ std::string compare(const rnn::problem& p, int threads) {
                  {"grad_weight_ih", ours.grad_weight_ih, theirs.grad_weight_ih},
                  {"grad_weight_hh", ours.grad_weight_hh, theirs.grad_weight_hh},
                  {"grad_bias (per oneDNN block)", bias_blocks, theirs.grad_bias_blocks}};
+  agreement verdict;
   for (const auto& t : tensors) {
     const double error = relative_error(t.ours, t.theirs);
-    if (!(error <= agreement_tolerance)) {
+    verdict.largest_error = std::max(verdict.largest_error, error);
+    if (!(error <= agreement_tolerance) && verdict.failure.empty()) {
       std::ostringstream message;
       message << "oneDNN and rnnsuite disagree on " << format_problem(p) << ": " << t.name
               << " normwise relative error " << error << " > " << agreement_tolerance;
-      return message.str();
+      verdict.failure = message.str();
     }
   }
-  return {};
+  return verdict;
 }
 
 }  // namespace
 
-const std::string& agreement_failure(const rnn::problem& p, int threads) {
+const agreement& check_agreement(const rnn::problem& p, int threads) {
   static std::mutex lock;
-  static std::map<std::string, std::string> verdicts;
+  static std::map<std::string, agreement> verdicts;
   const std::lock_guard<std::mutex> guard(lock);
   const std::string key = format_problem(p);
   auto found = verdicts.find(key);
   if (found != verdicts.end()) return found->second;
-  std::string verdict;
+  agreement verdict;
   try {
     verdict = compare(p, threads);
   } catch (const std::exception& e) {
-    verdict = "agreement check of " + key + " failed to run: " + e.what();
+    verdict.failure = "agreement check of " + key + " failed to run: " + e.what();
   }
   return verdicts.emplace(key, verdict).first->second;
 }

@@ -6,6 +6,7 @@
 // which Google Benchmark alone would not.
 #include <benchmark/benchmark.h>
 #include <omp.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "exact_names.hpp"
 #include "registration.hpp"
 #include "rnn/error.hpp"
 #include "rnn/isa.hpp"
@@ -63,10 +65,23 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "rnnsuite-bench: %s\n", e.what());
     return 2;
   }
+  // Read before Initialize, which removes the flags it knows from the list.
+  bool json_file = false, other_format = false;
+  for (const char* arg : rest) {
+    json_file |= std::strncmp(arg, "--benchmark_out=", 16) == 0;
+    other_format |= std::strncmp(arg, "--benchmark_out_format=", 23) == 0 &&
+                    std::strcmp(arg + 23, "json") != 0;
+  }
   int rest_count = int(rest.size());
   benchmark::Initialize(&rest_count, rest.data());
   if (benchmark::ReportUnrecognizedArguments(rest_count, rest.data())) return 2;
-  benchmark::RunSpecifiedBenchmarks();
+  // The console and the JSON file get the exact names; another --benchmark_out_format keeps
+  // Google Benchmark's own reporter (and its "/real_time" suffix).
+  bench::exact_names<benchmark::ConsoleReporter> console(
+      isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Defaults
+                            : benchmark::ConsoleReporter::OO_Tabular);
+  bench::exact_names<benchmark::JSONReporter> json;
+  benchmark::RunSpecifiedBenchmarks(&console, json_file && !other_format ? &json : nullptr);
   benchmark::Shutdown();
   if (bench::any_benchmark_failed()) {
     std::fprintf(stderr, "rnnsuite-bench: at least one benchmark reported an error\n");

@@ -21,7 +21,8 @@ void fail(benchmark::State& state, const std::string& message) {
 
 // steps/s, GFLOP/s and % of peak are rates over the measured (real) time; bytes are plain values.
 void set_counters(benchmark::State& state, const benchmark_case& c, const run_settings& s,
-                  std::size_t activation_bytes, std::size_t workspace_bytes) {
+                  std::size_t activation_bytes, std::size_t workspace_bytes,
+                  const agreement* checked) {
   using counter = benchmark::Counter;
   const rnn::problem& p = c.problem;
   const double flops = c.direction == direction::fwd ? rnn::forward_flops(p)
@@ -33,6 +34,7 @@ void set_counters(benchmark::State& state, const benchmark_case& c, const run_se
     state.counters["pct_peak"] = counter(flops * 1e-9 / peak * 100, counter::kIsIterationInvariantRate);
   state.counters["activation_bytes"] = counter(double(activation_bytes));
   state.counters["workspace_bytes"] = counter(double(workspace_bytes));
+  if (checked) state.counters["agreement_error"] = counter(checked->largest_error);
 }
 
 template <class Runner>
@@ -46,14 +48,16 @@ void time(benchmark::State& state, Runner& runner, direction d) {
 template <class Real>
 void run_rnnsuite(benchmark::State& state, const benchmark_case& c, const run_settings& s) {
   try {
+    const agreement* checked = nullptr;
     if (c.problem.precision == rnn::precision::f32) {
-      const std::string& mismatch = agreement_failure(c.problem, s.threads);
-      if (!mismatch.empty()) return fail(state, mismatch);
+      checked = &check_agreement(c.problem, s.threads);
+      if (!checked->failure.empty()) return fail(state, checked->failure);
     }
     const problem_data<Real> data = make_problem_data<Real>(c.problem);
     rnnsuite_runner<Real> runner(data, s.threads);
     time(state, runner, c.direction);
-    set_counters(state, c, s, runner.layer().activation_bytes(), runner.layer().workspace_bytes());
+    set_counters(state, c, s, runner.layer().activation_bytes(), runner.layer().workspace_bytes(),
+                 checked);
   } catch (const std::exception& e) {
     fail(state, std::string("rnnsuite: ") + e.what());
   }
@@ -61,14 +65,14 @@ void run_rnnsuite(benchmark::State& state, const benchmark_case& c, const run_se
 
 void run_onednn(benchmark::State& state, const benchmark_case& c, const run_settings& s) {
   try {
-    const std::string& mismatch = agreement_failure(c.problem, s.threads);
-    if (!mismatch.empty()) return fail(state, mismatch);
+    const agreement& checked = check_agreement(c.problem, s.threads);
+    if (!checked.failure.empty()) return fail(state, checked.failure);
     const problem_data<float> data = make_problem_data<float>(c.problem);
     onednn_runner runner(data);
     time(state, runner, c.direction);
     // oneDNN's workspace is what forward_training keeps for backward: its stored activations.
     set_counters(state, c, s, runner.workspace_bytes(),
-                 runner.workspace_bytes() + runner.scratchpad_bytes());
+                 runner.workspace_bytes() + runner.scratchpad_bytes(), &checked);
   } catch (const std::exception& e) {
     fail(state, std::string("onednn: ") + e.what());
   }
