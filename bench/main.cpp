@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
                                                       std::to_string(onednn->minor) + "." +
                                                       std::to_string(onednn->patch));
     benchmark::AddCustomContext("compiler", "g++ " __VERSION__);
+    benchmark::AddCustomContext("rnnsuite_build_type", RNNSUITE_BUILD_TYPE);
     bench::register_benchmarks(cases, settings);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "rnnsuite-bench: %s\n", e.what());
