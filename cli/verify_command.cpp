@@ -1,10 +1,249 @@
-// Placeholder until the verify subcommand lands; replaced by its owner.
+// `rnnsuite verify`: the verification matrix (docs/verification.md). For every selected regime
+// and precision: leg a on every instruction set this CPU runs, then legs b and c once per regime
+// shape. One table row per leg result; exit 0 only if nothing FAILed or was MISTRUSTED.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
 #include "commands.hpp"
 #include "rnn/error.hpp"
+#include "rnn/isa.hpp"
+#include "rnnsuite/verify/legs.hpp"
+#include "rnnsuite/verify/mutants.hpp"
 
 namespace rnnsuite::cli {
-void add_verify_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("verify", "(not built yet)");
-  cmd->callback([] { throw std::runtime_error("'verify' is not implemented yet"); });
+namespace {
+
+namespace v = rnnsuite::verify;
+
+struct verify_args {
+  std::string profile = "quick";
+  std::vector<std::string> cells, precisions{"f32", "f64"}, regimes;
+  std::string json, junit, shard;
+};
+
+std::vector<std::string> split_all(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (const std::string& item : items) {
+    std::stringstream in(item);
+    for (std::string part; std::getline(in, part, ',');)
+      if (!part.empty()) out.push_back(part);
+  }
+  return out;
 }
+
+// "i/n" with 0 <= i < n; absent: GTEST_SHARD_INDEX / GTEST_TOTAL_SHARDS; neither: 0/1.
+std::pair<long, long> parse_shard(const std::string& text) {
+  std::string spec = text;
+  if (spec.empty()) {
+    const char* index = std::getenv("GTEST_SHARD_INDEX");
+    const char* total = std::getenv("GTEST_TOTAL_SHARDS");
+    if (!index || !total) return {0, 1};
+    spec = std::string(index) + "/" + total;
+  }
+  long i = -1, n = 0;
+  char slash = 0, extra = 0;
+  std::istringstream in(spec);
+  if (!(in >> i >> slash >> n) || slash != '/' || (in >> extra) || n < 1 || i < 0 || i >= n)
+    throw rnn::error("--shard must be i/n with 0 <= i < n, got '" + spec + "'");
+  return {i, n};
+}
+
+// One unit of work: a regime in one precision, and whether it also carries legs b and c.
+struct unit {
+  v::regime r;
+  bool reference_legs;
+};
+
+std::vector<unit> plan(const verify_args& a) {
+  const v::profile profile = v::parse_profile(a.profile);
+  std::set<rnn::cell> cells;
+  for (const std::string& c : split_all(a.cells)) cells.insert(rnn::parse_cell(c));
+  std::vector<rnn::precision> precisions;
+  for (const std::string& p : split_all(a.precisions)) {
+    if (p == "f32") precisions.push_back(rnn::precision::f32);
+    else if (p == "f64") precisions.push_back(rnn::precision::f64);
+    else throw rnn::error("--precision takes f32 and/or f64, got '" + p + "'");
+  }
+  if (precisions.empty()) throw rnn::error("--precision: no precision given");
+  const std::vector<std::string> families = v::regime_families();
+  std::set<std::string> wanted;
+  for (const std::string& name : split_all(a.regimes)) {
+    if (std::find(families.begin(), families.end(), name) == families.end()) {
+      std::string known;
+      for (const std::string& f : families) known += " " + f;
+      throw rnn::error("--regime: unknown regime '" + name + "'; known:" + known);
+    }
+    wanted.insert(name);
+  }
+  std::vector<unit> units;
+  for (std::size_t k = 0; k < precisions.size(); ++k)
+    for (const v::regime& r : v::regimes(profile, precisions[k])) {
+      if (!cells.empty() && !cells.count(r.problem.cell)) continue;
+      if (!wanted.empty() && !wanted.count(r.family)) continue;
+      // Legs b and c do not depend on the precision: once, with the first one asked for.
+      // Finite differences at every step cost O(T²) forwards: up to T = 100.
+      units.push_back({r, k == 0});
+    }
+  return units;
+}
+
+constexpr std::int64_t fd_max_T = 100;
+
+std::string where(const v::leg_result& r) {
+  if (r.worst_block.empty()) return "-";
+  return r.worst_step < 0 ? r.worst_block : fmt::format("{}@t={}", r.worst_block, r.worst_step);
+}
+
+nlohmann::json to_json(const v::leg_result& r) {
+  std::map<std::string, int> counts;
+  for (const v::block_check& c : r.checks) counts[std::string(v::verdict_name(c.outcome))]++;
+  nlohmann::json worst_checks = nlohmann::json::array();
+  for (const v::block_check& c : r.checks)
+    if (!v::acceptable(c.outcome))
+      worst_checks.push_back({{"block", c.block}, {"step", c.step}, {"error", c.error},
+                              {"tolerance", c.tolerance}, {"reference_norm", c.reference_norm},
+                              {"verdict", v::verdict_name(c.outcome)}});
+  return {{"problem", r.problem}, {"leg", r.leg}, {"isa", r.isa},
+          {"verdict", v::verdict_name(r.outcome)}, {"worst_ratio", r.worst_ratio},
+          {"worst_block", r.worst_block}, {"worst_step", r.worst_step},
+          {"checks", r.checks.size()}, {"verdict_counts", counts},
+          {"failed_checks", worst_checks}};
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
+}
+
+void write_junit(const std::string& path, const std::vector<v::leg_result>& results, double secs) {
+  std::ofstream out(path);
+  if (!out) throw rnn::error("--junit: cannot write '" + path + "'");
+  int failures = 0;
+  for (const auto& r : results) failures += !v::acceptable(r.outcome);
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      << fmt::format("<testsuite name=\"rnnsuite verify\" tests=\"{}\" failures=\"{}\" time=\"{:.3f}\">\n",
+                     results.size(), failures, secs);
+  for (const auto& r : results) {
+    const std::string name = r.leg + (r.isa.empty() ? "" : "/" + r.isa);
+    out << fmt::format("  <testcase classname=\"{}\" name=\"{}\">", xml_escape(r.problem),
+                       xml_escape(name));
+    const std::string detail = fmt::format("{}: worst error/tolerance {:.3g} at {}",
+                                           v::verdict_name(r.outcome), r.worst_ratio, where(r));
+    if (!v::acceptable(r.outcome))
+      out << "<failure message=\"" << xml_escape(detail) << "\"/>";
+    else
+      out << "<system-out>" << xml_escape(detail) << "</system-out>";
+    out << "</testcase>\n";
+  }
+  out << "</testsuite>\n";
+}
+
+int run_verify(const verify_args& a) {
+  const auto [shard, shards] = parse_shard(a.shard);
+  const std::vector<unit> all = plan(a);
+  std::vector<unit> mine;
+  for (std::size_t k = 0; k < all.size(); ++k)
+    if (static_cast<long>(k % static_cast<std::size_t>(shards)) == shard) mine.push_back(all[k]);
+  const std::vector<rnn::isa> isas = rnn::available_isas();
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<v::leg_result> results;
+  std::fprintf(stdout, "%-58s %-6s %-6s %12s  %-18s %s\n", "problem", "leg", "isa",
+               "err/tol", "worst at", "verdict");
+  auto report = [&](v::leg_result r) {
+    std::fprintf(stdout, "%-58s %-6s %-6s %12.3g  %-18s %s\n", r.problem.c_str(), r.leg.c_str(),
+                 r.isa.empty() ? "-" : r.isa.c_str(), r.worst_ratio, where(r).c_str(),
+                 std::string(v::verdict_name(r.outcome)).c_str());
+    std::fflush(stdout);
+    results.push_back(std::move(r));
+  };
+  for (std::size_t k = 0; k < mine.size(); ++k) {
+    const unit& u = mine[k];
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "\r[%zu/%zu %.0fs] %-70s", k + 1, mine.size(), elapsed,
+                 u.r.name().c_str());
+    std::fflush(stderr);
+    const v::fast_path_check check(u.r);
+    for (rnn::isa isa : isas) report(check.run(isa));
+    if (u.reference_legs) {
+      if (u.r.problem.T <= fd_max_T) report(v::check_finite_differences(u.r));
+      report(v::check_digits(u.r));
+    }
+  }
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::fprintf(stderr, "\r%-90s\r", "");
+  std::map<v::verdict, int> tally;
+  bool ok = true;
+  for (const auto& r : results) tally[r.outcome]++, ok = ok && v::acceptable(r.outcome);
+  std::string summary;
+  for (const auto& [verdict, count] : tally)
+    summary += fmt::format(" {} {}", count, v::verdict_name(verdict));
+  std::fprintf(stdout, "%zu leg results in %.1f s (shard %ld/%ld):%s\n", results.size(), secs,
+               shard, shards, summary.c_str());
+  if (a.profile == "full") {
+    if (const auto driver = v::find_mutant_driver()) {
+      const v::mutant_matrix_result m = v::run_mutant_matrix(*driver);
+      std::fprintf(stdout, "\nmutant matrix (%s):\n%s", driver->c_str(), m.table.c_str());
+      ok = ok && m.exit_status == 0;
+    } else {
+      std::fprintf(stdout, "mutant matrix NOT run: no rnnsuite-mutants driver (scripts/mutants "
+                           "builds it, or set RNNSUITE_MUTANTS_DRIVER)\n");
+      ok = false;
+    }
+  }
+  if (!a.json.empty()) {
+    nlohmann::json j = {{"profile", a.profile}, {"shard", fmt::format("{}/{}", shard, shards)},
+                        {"seconds", secs}, {"passed", ok}, {"results", nlohmann::json::array()}};
+    for (const auto& r : results) j["results"].push_back(to_json(r));
+    std::ofstream out(a.json);
+    if (!out) throw rnn::error("--json: cannot write '" + a.json + "'");
+    out << j.dump(1) << "\n";
+  }
+  if (!a.junit.empty()) write_junit(a.junit, results, secs);
+  return ok ? exit_ok : exit_failed;
+}
+
+}  // namespace
+
+void add_verify_command(CLI::App& app) {
+  auto args = std::make_shared<verify_args>();
+  auto* cmd = app.add_subcommand(
+      "verify", "Check every BPTT gradient, per timestep, against a 50/100-digit reference");
+  cmd->add_option("--profile", args->profile, "quick (CI, moderate T) or full (T up to 1000, mutants)")
+      ->check(CLI::IsMember({"quick", "full"}));
+  cmd->add_option("--cells", args->cells, "cells to check (comma list; default all)");
+  cmd->add_option("--precision", args->precisions, "f32,f64 (default both)");
+  cmd->add_option("--regime", args->regimes, "regime families (comma list; default all)");
+  cmd->add_option("--json", args->json, "write the results as JSON to FILE");
+  cmd->add_option("--junit", args->junit, "write a JUnit XML report to FILE");
+  cmd->add_option("--shard", args->shard,
+                  "run shard i of n (i/n); default GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS");
+  cmd->callback([args] {
+    const int status = run_verify(*args);
+    // main() maps exceptions to exit_bad_input; a verdict that did not pass is exit_failed.
+    if (status != exit_ok) {
+      std::fflush(stdout);
+      std::exit(status);
+    }
+  });
+}
+
 }  // namespace rnnsuite::cli
