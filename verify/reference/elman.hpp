@@ -68,8 +68,8 @@ gradients<Real> elman_backward(const rnn::problem& p, const weights<Real>& w,
         delta[k] = dh * detail::elman_derivative(p.cell, run.output[row + k]);
       }
       const Real* h_prev = t == 0 ? &run.h0[b * d.H] : &run.output[((t - 1) * d.B + b) * d.H];
-      detail::affine_backward(g, &g.x[(t * d.B + b) * d.I], &dh_prev[b * d.H], w, delta, delta,
-                              &run.x[(t * d.B + b) * d.I], h_prev, d);
+      detail::affine_backward(g, &dh_prev[b * d.H], w, delta, delta,
+                              &run.x[(t * d.B + b) * d.I], h_prev, t * d.B + b, d);
     }
     dh_carry = dh_prev;
   }

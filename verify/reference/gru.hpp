@@ -67,8 +67,8 @@ gradients<Real> gru_backward(const rnn::problem& p, const weights<Real>& w,
         delta_h[k] = dr_pre, delta_h[H + k] = dz_pre, delta_h[2 * H + k] = dn_pre * r;
         dh_prev[b * H + k] = dh * z;  // the direct path h' → h, before W_hhᵀ δ_h is added
       }
-      detail::affine_backward(g, &g.x[(t * d.B + b) * d.I], &dh_prev[b * H], w, delta_x,
-                              delta_h, &run.x[(t * d.B + b) * d.I], h_prev, d);
+      detail::affine_backward(g, &dh_prev[b * H], w, delta_x,
+                              delta_h, &run.x[(t * d.B + b) * d.I], h_prev, t * d.B + b, d);
     }
     dh_carry = dh_prev;
   }

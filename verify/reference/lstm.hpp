@@ -77,8 +77,8 @@ gradients<Real> lstm_backward(const rnn::problem& p, const weights<Real>& w,
         dc_prev[b * H + k] = dc * f;
       }
       const Real* h_prev = t == 0 ? &run.h0[b * H] : &run.output[prev];
-      detail::affine_backward(g, &g.x[(t * d.B + b) * d.I], &dh_prev[b * H], w, delta, delta,
-                              &run.x[(t * d.B + b) * d.I], h_prev, d);
+      detail::affine_backward(g, &dh_prev[b * H], w, delta, delta,
+                              &run.x[(t * d.B + b) * d.I], h_prev, t * d.B + b, d);
     }
     dh_carry = dh_prev, dc_carry = dc_prev;
   }

@@ -51,6 +51,9 @@ struct gradients {
   std::vector<Real> c0;         // B×H, LSTM only
   std::vector<Real> h;          // T×B×H: total dL/dh_t (every path to the loss)
   std::vector<Real> c;          // T×B×H, LSTM only: total dL/dc_t
+  // T×B×(G·H): dL/d(pre-activation) of every step on the x side and on the h side (they differ
+  // only in GRU's n gate); the terms the parameter gradients sum, kept for conditioning estimates.
+  std::vector<Real> delta_x, delta_h;
 };
 
 // Sizes as plain size_t, after lib's own validation of the descriptor.
@@ -116,14 +119,18 @@ void affine(std::vector<Real>& from_x, std::vector<Real>& from_h, const weights<
   }
 }
 
-// The adjoint of affine() for one batch row of one step: accumulates the parameter gradients,
-// writes dx = W_ihᵀ δ_x and adds W_hhᵀ δ_h to dh_prev. delta_x, delta_h: G·H.
+// The adjoint of affine() for batch row b of step t (step_row = t·B + b): accumulates the
+// parameter gradients, keeps the deltas, writes dx = W_ihᵀ δ_x and adds W_hhᵀ δ_h to dh_prev.
+// delta_x, delta_h: G·H.
 template <class Real>
-void affine_backward(gradients<Real>& g, Real* dx, Real* dh_prev, const weights<Real>& w,
+void affine_backward(gradients<Real>& g, Real* dh_prev, const weights<Real>& w,
                      const std::vector<Real>& delta_x, const std::vector<Real>& delta_h,
-                     const Real* x, const Real* h_prev, const dims& d) {
+                     const Real* x, const Real* h_prev, std::size_t step_row, const dims& d) {
+  Real* dx = &g.x[step_row * d.I];
   const std::size_t rows = d.G * d.H;
   for (std::size_t r = 0; r < rows; ++r) {
+    g.delta_x[step_row * rows + r] = delta_x[r];
+    g.delta_h[step_row * rows + r] = delta_h[r];
     g.bias_ih[r] += delta_x[r];
     g.bias_hh[r] += delta_h[r];
     for (std::size_t i = 0; i < d.I; ++i) g.weight_ih[r * d.I + i] += delta_x[r] * x[i];
@@ -153,6 +160,8 @@ gradients<Real> zero_gradients(const dims& d, bool lstm) {
   g.c0.assign(lstm ? d.B * d.H : 0, Real(0));
   g.h.assign(d.T * d.B * d.H, Real(0));
   g.c.assign(lstm ? d.T * d.B * d.H : 0, Real(0));
+  g.delta_x.assign(d.T * d.B * d.G * d.H, Real(0));
+  g.delta_h.assign(d.T * d.B * d.G * d.H, Real(0));
   return g;
 }
 

@@ -13,8 +13,10 @@ namespace rnnsuite::verify::detail {
 struct conditioning {
   double growth = 1;               // Γ
   double dot_length = 1;           // n
-  std::vector<double> rho_x;       // per step: cancellation in dx_t = W_ihᵀ δ_t
-  std::vector<double> step_scale;  // per step: ‖g_t‖·(‖x_t‖ + ‖h_{t-1}‖ + ‖c_{t-1}‖ + √B)
+  std::vector<double> rho_x;       // per step: ‖|W_ih|ᵀ|δ_t|‖ / ‖dx_t‖ (cancellation in dx_t)
+  // Per parameter block (weight_ih, weight_hh, bias_ih, bias_hh) and gate: ‖Σ_t |term_t|‖ /
+  // ‖Σ_t term_t‖, the componentwise condition number of the sum over time.
+  std::vector<double> rho_params[4];
 };
 
 template <class Real>
@@ -43,18 +45,65 @@ conditioning conditioning_of(const rnn::problem& p, const reference::weights<Rea
     }
     return n;
   };
-  std::vector<double> norms;
-  for (std::int64_t t = -1; t < p.T; ++t) norms.push_back(adjoint(t));
-  c.growth = adjoint_growth(norms);
-  const double w_ih = norm_of(w.weight_ih.data(), w.weight_ih.size());
+  // What enters step t's arithmetic: its state and input (relative forward errors scale so).
+  auto magnitude = [&](std::int64_t t) {
+    if (t < 0)
+      return norm_of(run.h0.data(), S) + (lstm ? norm_of(run.c0.data(), S) : 0) +
+             std::sqrt(static_cast<double>(d.B));
+    const std::size_t k = static_cast<std::size_t>(t);
+    return norm_of(&run.output[k * S], S) + (lstm ? norm_of(&run.c[k * S], S) : 0) +
+           norm_of(&run.x[k * X], X) + std::sqrt(static_cast<double>(d.B));
+  };
+  std::vector<double> norms, weighted;
+  for (std::int64_t t = -1; t < p.T; ++t) {
+    norms.push_back(adjoint(t));
+    weighted.push_back(norms.back() * magnitude(t));
+  }
+  c.growth = adjoint_growth(weighted);
+  // |δ| in double: magnitudes only (a δ below double's range is negligible here).
+  const std::size_t GH = d.G * d.H;
+  std::vector<double> ax(g.delta_x.size()), ah(g.delta_h.size());
+  for (std::size_t k = 0; k < ax.size(); ++k) {
+    ax[k] = std::fabs(reference::to_double(g.delta_x[k]));
+    ah[k] = std::fabs(reference::to_double(g.delta_h[k]));
+  }
+  auto mag = [](const Real& v) { return std::fabs(reference::to_double(v)); };
   for (std::size_t t = 0; t < d.T; ++t) {
-    const double gt = norms[t + 1];
+    double abs2 = 0;
+    for (std::size_t b = 0; b < d.B; ++b)
+      for (std::size_t i = 0; i < d.I; ++i) {
+        double s2 = 0;
+        for (std::size_t r = 0; r < GH; ++r) s2 += mag(w.weight_ih[r * d.I + i]) * ax[(t * d.B + b) * GH + r];
+        abs2 += s2 * s2;
+      }
     const double dx = norm_of(&g.x[t * X], X);
-    c.rho_x.push_back(dx > 0 ? std::max(1.0, w_ih * gt / dx) : 1.0);
-    const double xt = norm_of(&run.x[t * X], X);
-    const double hp = t == 0 ? norm_of(run.h0.data(), S) : norm_of(&run.output[(t - 1) * S], S);
-    const double cp = !lstm ? 0 : t == 0 ? norm_of(run.c0.data(), S) : norm_of(&run.c[(t - 1) * S], S);
-    c.step_scale.push_back(gt * (xt + hp + cp + std::sqrt(static_cast<double>(d.B))));
+    c.rho_x.push_back(dx > 0 ? std::max(1.0, std::sqrt(abs2) / dx) : 1.0);
+  }
+  // Σ over t, b of |δ_r|·|input_i| for every element of each block, then per gate.
+  auto input_of = [&](int which, std::size_t row, std::size_t i) -> double {
+    if (which == 0) return mag(run.x[row * d.I + i]);
+    const std::size_t t = row / d.B, b = row % d.B;
+    return t == 0 ? mag(run.h0[b * d.H + i]) : mag(run.output[((t - 1) * d.B + b) * d.H + i]);
+  };
+  for (int which = 0; which < 4; ++which) {
+    const std::size_t cols = which == 0 ? d.I : which == 1 ? d.H : 1;
+    const std::vector<double>& delta = (which == 0 || which == 2) ? ax : ah;
+    const std::vector<Real>& total = which == 0   ? g.weight_ih
+                                     : which == 1 ? g.weight_hh
+                                     : which == 2 ? g.bias_ih
+                                                  : g.bias_hh;
+    for (std::size_t k = 0; k < d.G; ++k) {
+      double abs2 = 0;
+      for (std::size_t r = k * d.H; r < (k + 1) * d.H; ++r)
+        for (std::size_t i = 0; i < cols; ++i) {
+          double s2 = 0;
+          for (std::size_t row = 0; row < d.T * d.B; ++row)
+            s2 += delta[row * GH + r] * (which >= 2 ? 1.0 : input_of(which, row, i));
+          abs2 += s2 * s2;
+        }
+      const double block = norm_of(&total[k * d.H * cols], d.H * cols);
+      c.rho_params[which].push_back(block > 0 ? std::max(1.0, std::sqrt(abs2) / block) : 1.0);
+    }
   }
   return c;
 }
@@ -92,24 +141,21 @@ std::vector<block_check> compare_all(const rnn::problem& p,
   if (lstm)
     out.push_back(judge<Real>("dc0", -1, checked.c0, truth.c0, model.at_step(-1),
                               truth_model.at_step(-1), range, exploding));
-  double scale_sum = 0;
-  for (double s : c.step_scale) scale_sum += s;
   const std::string gates = gate_names(p.cell);
-  auto per_gate = [&](const char* name, const std::vector<Real>& a, const std::vector<Real>& b,
-                      std::size_t per_row) {
+  auto per_gate = [&](int which, const char* name, const std::vector<Real>& a,
+                      const std::vector<Real>& b, std::size_t per_row) {
     const std::size_t n = d.H * per_row;
     for (std::size_t k = 0; k < d.G; ++k) {
-      const double block_norm = norm_of(&b[k * n], n);
-      const double rho = block_norm > 0 ? scale_sum / block_norm : 1.0;
+      const double rho = c.rho_params[which][k];
       out.push_back(judge<Real>(std::string(name) + "." + gates[k], -1, slice(a, k * n, n),
                                 slice(b, k * n, n), model.for_sum(rho),
                                 truth_model.for_sum(rho), range, exploding));
     }
   };
-  per_gate("weight_ih", checked.weight_ih, truth.weight_ih, d.I);
-  per_gate("weight_hh", checked.weight_hh, truth.weight_hh, d.H);
-  per_gate("bias_ih", checked.bias_ih, truth.bias_ih, 1);
-  per_gate("bias_hh", checked.bias_hh, truth.bias_hh, 1);
+  per_gate(0, "weight_ih", checked.weight_ih, truth.weight_ih, d.I);
+  per_gate(1, "weight_hh", checked.weight_hh, truth.weight_hh, d.H);
+  per_gate(2, "bias_ih", checked.bias_ih, truth.bias_ih, 1);
+  per_gate(3, "bias_hh", checked.bias_hh, truth.bias_hh, 1);
   return out;
 }
 

@@ -84,7 +84,7 @@ leg_result run_as(const auto& s, rnn::isa isa) {
   };
   const reference::gradients<real50> fast{exact(d_ih), exact(d_hh), exact(d_bih), exact(d_bhh),
                                           exact(d_x),  exact(d_h0), exact(d_c0),  exact(d_h),
-                                          exact(d_c)};
+                                          exact(d_c),  {},          {}};
   leg_result r;
   r.leg = "fast", r.problem = s.r.name(), r.isa = std::string(rnn::isa_name(isa));
   const double u50 = std::ldexp(1.0, -std::numeric_limits<real50>::digits);

@@ -214,7 +214,8 @@ leg_result check_digits(const regime& r) {
                                               up(low.bias_ih),   up(low.bias_hh),
                                               up(low.x),         up(low.h0),
                                               up(low.c0),        up(low.h),
-                                              up(low.c)};
+                                              up(low.c),         {},
+                                              {}};
   const double u50 = std::ldexp(1.0, -std::numeric_limits<real50>::digits);
   const double u100 = std::ldexp(1.0, -std::numeric_limits<real100>::digits);
   const detail::format_range unbounded{0, 0, std::numeric_limits<double>::infinity(), u50};

@@ -35,7 +35,9 @@ TEST_P(FastLeg, CorrectFastPathPassesOnEveryIsaAndPrecision) {
       std::set<std::string> blocks;
       for (const auto& c : res.checks) {
         blocks.insert(c.block);
-        if (c.outcome == v::verdict::pass) EXPECT_LE(c.error, c.tolerance) << c.block;
+        if (c.outcome == v::verdict::pass) {
+          EXPECT_LE(c.error, c.tolerance) << c.block;
+        }
       }
       EXPECT_TRUE(blocks.count("dh") && blocks.count("dx") && blocks.count("dh0"));
     }
@@ -54,7 +56,9 @@ TEST(FastLeg, DoubleToleranceIsTight) {
       v::check_fast_path(first_of("elman_tanh_vanishing", rnn::precision::f64),
                          rnn::available_isas().front());
   for (const auto& c : res.checks)
-    if (c.outcome == v::verdict::pass) EXPECT_LT(c.tolerance, 1e-9) << c.block << "@" << c.step;
+    if (c.outcome == v::verdict::pass) {
+      EXPECT_LT(c.tolerance, 1e-9) << c.block << "@" << c.step;
+    }
 }
 
 }  // namespace
