@@ -1,8 +1,8 @@
 // Legs b and c: the reference validated against itself.
 // b: every BPTT quantity (dL/dh_t, dL/dc_t, dx_t at every step, dh0, dc0, every parameter block
 //    per gate) against a directional central finite difference of the loss in 100-digit
-//    arithmetic, step ε = 1e-30: |FD − <g, d>| / ‖g‖ <= 1e-25 (25 matching digits). The
-//    difference's own floor (rounding u100·|L|/ε, truncation |FD(2ε) − FD(ε)|/3) must lie far below
+//    arithmetic, step ε = max(1e-30, (u100·|L|/‖g‖)^(1/3)): |FD − <g, d>| / ‖g‖ <= 1e-25
+//    (25 matching digits). The difference's own floor (rounding u100·|L|/ε, truncation |FD(2ε) − FD(ε)|/3) must lie far below
 //    that, else MISTRUSTED.
 // c: the 50-digit reference against the 100-digit one, with the tolerance model at u50.
 #include <cmath>
@@ -67,14 +67,21 @@ template <class Perturbed>
 block_check directional(std::string block, std::int64_t step, const std::vector<real100>& g,
                         const std::vector<real100>& d, const real100& loss_scale,
                         Perturbed perturbed) {
-  const real100 eps("1e-30");
   real100 analytic = 0, g2 = 0;
   for (std::size_t k = 0; k < g.size(); ++k) analytic += g[k] * d[k], g2 += g[k] * g[k];
-  const real100 fd1 = (perturbed(eps) - perturbed(real100(-eps))) / (2 * eps);
-  const real100 fd2 = (perturbed(real100(2 * eps)) - perturbed(real100(-2 * eps))) / (4 * eps);
   using boost::multiprecision::abs;
+  using boost::multiprecision::cbrt;
   using boost::multiprecision::sqrt;
   const real100 u100 = std::numeric_limits<real100>::epsilon() / 2;
+  // ε = 1e-30, or larger where g is tiny: the rounding floor u|L|/ε must stay far below ‖g‖,
+  // and a tiny ‖g‖ (a vanished chain) scales every derivative along d alike, truncation too.
+  real100 eps("1e-30");
+  if (g2 > 0) {
+    const real100 balanced = cbrt(real100(u100 * abs(loss_scale) / sqrt(g2)));
+    if (balanced > eps) eps = balanced;
+  }
+  const real100 fd1 = (perturbed(eps) - perturbed(real100(-eps))) / (2 * eps);
+  const real100 fd2 = (perturbed(real100(2 * eps)) - perturbed(real100(-2 * eps))) / (4 * eps);
   const real100 floor = 8 * u100 * abs(loss_scale) / eps + abs(fd2 - fd1) / 3;
   block_check c;
   c.block = std::move(block), c.step = step;
