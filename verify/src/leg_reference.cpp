@@ -2,8 +2,8 @@
 // b: every BPTT quantity (dL/dh_t, dL/dc_t, dx_t at every step, dh0, dc0, every parameter block
 //    per gate) against a directional central finite difference of the loss in 100-digit
 //    arithmetic, step ε = max(1e-30, (u100·|L|/‖g‖)^(1/3)): |FD − <g, d>| / ‖g‖ <= 1e-25
-//    (25 matching digits). The difference's own floor (rounding u100·|L|/ε, truncation |FD(2ε) − FD(ε)|/3) must lie far below
-//    that, else MISTRUSTED.
+//    (25 matching digits). The difference's own floor (rounding u100·|L|/ε, truncation
+//    |FD(2ε) − FD(ε)|/3) must lie far below that, else MISTRUSTED.
 // c: the 50-digit reference against the 100-digit one, with the tolerance model at u50.
 #include <cmath>
 #include <cstdint>
