@@ -34,7 +34,8 @@ std::vector<float> our_bias_blocks(rnn::cell c, const rnnsuite_runner<float>& ou
   const int G = rnn::gate_count(c), blocks = c == rnn::cell::gru ? 4 : G;
   std::vector<float> out(std::size_t(blocks * H));
   for (int g = 0; g < G; ++g)
-    for (std::int64_t j = 0; j < H; ++j) out[onednn_gate(c, g) * H + j] = ours.grad_bias_ih[g * H + j];
+    for (std::int64_t j = 0; j < H; ++j)
+      out[onednn_gate(c, g) * H + j] = ours.grad_bias_ih[g * H + j];
   if (c == rnn::cell::gru)
     for (std::int64_t j = 0; j < H; ++j) out[3 * H + j] = ours.grad_bias_hh[2 * H + j];
   return out;

@@ -26,7 +26,8 @@ int parse_threads(const char* text) {
   char* end = nullptr;
   const long n = std::strtol(text, &end, 10);
   if (end == text || *end != '\0' || n < 1 || n > 1024)
-    throw rnn::error(std::string("--threads: expected an integer in [1, 1024], got '") + text + "'");
+    throw rnn::error(std::string("--threads: expected an integer in [1, 1024], got '") + text +
+                     "'");
   return int(n);
 }
 

@@ -61,9 +61,12 @@ struct onednn_runner::impl {
   dnnl::memory diff_weights_layer, diff_weights_iter, diff_bias;  // oneDNN's chosen layouts
   std::size_t workspace = 0, scratchpad = 0;
   std::vector<float> bias_blocks;  // Gb×H, oneDNN order
-  std::vector<float> out_layer, out_iter, out_iter_c, diff_src_layer, diff_src_iter, diff_src_iter_c;
+  // Outputs: T×B×H (out_layer), B×H (the iter ones), T×B×I (diff_src_layer).
+  std::vector<float> out_layer, out_iter, out_iter_c;
+  std::vector<float> diff_src_layer, diff_src_iter, diff_src_iter_c;
   // Inputs oneDNN takes as non-const handles; copies keep problem_data untouched.
-  std::vector<float> src_layer, src_iter, src_iter_c, diff_dst_layer, diff_dst_iter, diff_dst_iter_c;
+  std::vector<float> src_layer, src_iter, src_iter_c;
+  std::vector<float> diff_dst_layer, diff_dst_iter, diff_dst_iter_c;
 
   explicit impl(const problem_data<float>& d) : data(d), cell(d.p.cell) {}
 
@@ -135,7 +138,8 @@ void onednn_runner::impl::build(MakeFwd make_forward_desc, MakeBwd make_backward
                      out = user(layer_out, tag::tnc, out_layer),
                      h_n = user(state, tag::ldnc, out_iter);
   forward_args = {{DNNL_ARG_SRC_LAYER, x}, {DNNL_ARG_SRC_ITER, h0},
-                  {DNNL_ARG_WEIGHTS_LAYER, reordered(user_w_layer, forward_pd.weights_layer_desc())},
+                  {DNNL_ARG_WEIGHTS_LAYER,
+                   reordered(user_w_layer, forward_pd.weights_layer_desc())},
                   {DNNL_ARG_WEIGHTS_ITER, reordered(user_w_iter, forward_pd.weights_iter_desc())},
                   {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST_LAYER, out}, {DNNL_ARG_DST_ITER, h_n},
                   {DNNL_ARG_WORKSPACE, workspace_memory}};

@@ -20,7 +20,7 @@ float fma_loop_f32_avx2(long rounds);
 double fma_loop_f64_avx2(long rounds);
 float fma_loop_f32_avx512(long rounds);
 double fma_loop_f64_avx512(long rounds);
-// 12 chains × 2 FLOPs × lanes: 12 covers the FMA latency (4 cycles) × 2 pipes with room to spare.
+// 12 chains × 2 FLOPs × lanes: 12 covers FMA latency (4 cycles) × 2 pipes with room to spare.
 inline constexpr double fma_flops_per_round_avx2_f32 = 12 * 2 * 8;
 inline constexpr double fma_flops_per_round_avx2_f64 = 12 * 2 * 4;
 inline constexpr double fma_flops_per_round_avx512_f32 = 12 * 2 * 16;

@@ -28,10 +28,10 @@ void set_counters(benchmark::State& state, const benchmark_case& c, const run_se
   const double flops = c.direction == direction::fwd ? rnn::forward_flops(p)
                                                      : rnn::forward_backward_flops(p);
   const double peak = p.precision == rnn::precision::f32 ? s.peak.f32_gflops : s.peak.f64_gflops;
-  state.counters["steps_per_second"] = counter(double(p.T * p.B), counter::kIsIterationInvariantRate);
-  state.counters["GFLOPs"] = counter(flops * 1e-9, counter::kIsIterationInvariantRate);
-  if (peak > 0)
-    state.counters["pct_peak"] = counter(flops * 1e-9 / peak * 100, counter::kIsIterationInvariantRate);
+  constexpr auto per_second = counter::kIsIterationInvariantRate;
+  state.counters["steps_per_second"] = counter(double(p.T * p.B), per_second);
+  state.counters["GFLOPs"] = counter(flops * 1e-9, per_second);
+  if (peak > 0) state.counters["pct_peak"] = counter(flops * 1e-9 / peak * 100, per_second);
   state.counters["activation_bytes"] = counter(double(activation_bytes));
   state.counters["workspace_bytes"] = counter(double(workspace_bytes));
   if (checked) state.counters["agreement_error"] = counter(checked->largest_error);

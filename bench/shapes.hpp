@@ -19,8 +19,8 @@ struct benchmark_case {
 // "smoke": tiny problems, every cell, both directions (the ctest smoke, under a second).
 // "short": a few shapes (scripts/run, under a minute). "default": PERFORMANCE.md's table, every
 // cell at T=128, the named real-model shapes, a T sweep per cell and a few f64 problems
-// (minutes). "full": every cell × precision × direction × T × B × H of the grid, plus the named
-// shapes. Throws rnn::error naming an unknown grid.
+// (minutes). "full": every cell × precision × direction × T × B × H of the grid, plus the
+// named shapes. Throws rnn::error naming an unknown grid.
 std::vector<benchmark_case> grid(std::string_view name);
 
 }  // namespace bench
