@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <dnnl.hpp>
 #include <exception>
@@ -51,6 +52,11 @@ int main(int argc, char** argv) {
     omp_set_num_threads(settings.threads);
     settings.peak = bench::measure_peak();
     const dnnl_version_t* onednn = dnnl::version();
+    std::string command = "rnnsuite-bench";  // as run, for the report's "how made" line
+    for (int i = 1; i < argc; ++i) command += std::string(" ") + argv[i];
+    if (const char* policy = std::getenv("OMP_WAIT_POLICY"))
+      command = "OMP_WAIT_POLICY=" + std::string(policy) + " " + command;
+    benchmark::AddCustomContext("command", command);
     benchmark::AddCustomContext("grid", grid_name);
     benchmark::AddCustomContext("threads", std::to_string(settings.threads));
     benchmark::AddCustomContext("peak_f32_gflops", std::to_string(settings.peak.f32_gflops));
