@@ -75,8 +75,8 @@ block_check judge(std::string block, std::int64_t step, std::span<const Real> ch
   c.tolerance = tolerance + (std::isfinite(subnormal) ? subnormal : 0);
   if (largest_d < range.min_normal)
     c.outcome = verdict::underflow;
-  else if (!(c.tolerance < 1e-2) || !(floor < 1e-3 * c.tolerance))
-    c.outcome = verdict::mistrusted;  // cannot tell a right answer from a wrong one
+  else if (!(c.tolerance < 0.1) || !(floor < 1e-3 * c.tolerance))
+    c.outcome = verdict::mistrusted;  // demands not even one digit, or the truth is unsure
   else
     c.outcome = c.error <= c.tolerance ? verdict::pass : verdict::fail;
   return c;

@@ -34,8 +34,9 @@ struct regime {
   std::string name() const;
 };
 
-// Every regime of a profile, in precision p. quick: moderate T (the CI matrix); full: T from 1 to
-// 1000, batch 1 and 4, and exploding lengths up to where |dL/dh_0| passes 1e8.
+// Every regime of a profile, in precision p. quick: T = 24, batch 1 and 3 (the CI matrix); full:
+// T in {1, 100, 1000}, batch 1 and 4; exploding families T in {1, 24, 50}, up to where
+// |dL/dh_0| passes 1e8.
 std::vector<regime> regimes(profile which, rnn::precision p);
 
 // The families of regimes() (each regime's `family`), for --regime's help and validation.
