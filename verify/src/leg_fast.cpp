@@ -18,6 +18,7 @@ struct fast_path_check::state {
   std::vector<double> x, h0, c0, grad_output;
   reference::gradients<real50> truth;
   detail::conditioning cond;
+  std::vector<double> measured;  // per block: the 50-digit run's error over u50
 };
 
 namespace {
@@ -58,6 +59,24 @@ void prepare(fast_path_check& owner, auto& s) {
   }
   s.truth = reference::backward(p, wr, run, grad_output, {}, {});
   s.cond = detail::conditioning_of(p, wr, run, s.truth);
+  // The same in 100 digits measures how much this trajectory amplifies rounding errors.
+  using reference::real100;
+  const auto w100 = reference::to_weights<real100, F>(w);
+  const auto run100 = reference::forward(p, w100, reference::convert<real100, F>(in.x),
+                                         reference::convert<real100, F>(in.h0),
+                                         reference::convert<real100, F>(in.c0));
+  const std::vector<real100> grad_output100(grad_output.begin(), grad_output.end());
+  const auto truth100 = reference::backward(p, w100, run100, grad_output100, {}, {});
+  auto up = [](const std::vector<real50>& v) { return std::vector<real100>(v.begin(), v.end()); };
+  const reference::gradients<real100> fifty{
+      up(s.truth.weight_ih), up(s.truth.weight_hh), up(s.truth.bias_ih), up(s.truth.bias_hh),
+      up(s.truth.x),         up(s.truth.h0),        up(s.truth.c0),      up(s.truth.h),
+      up(s.truth.c),         {},                    {}};
+  const double u50 = std::ldexp(1.0, -std::numeric_limits<real50>::digits);
+  const detail::format_range unbounded{0, 0, std::numeric_limits<double>::infinity(), u50};
+  s.measured = detail::measured_conditioning<real100>(
+      detail::compare_all<real100>(p, fifty, truth100, s.cond, u50, u50 * 1e-50, unbounded, false),
+      u50);
 }
 
 template <class F>
@@ -89,7 +108,7 @@ leg_result run_as(const auto& s, rnn::isa isa) {
   r.leg = "fast", r.problem = s.r.name(), r.isa = std::string(rnn::isa_name(isa));
   const double u50 = std::ldexp(1.0, -std::numeric_limits<real50>::digits);
   r.checks = detail::compare_all<real50>(p, fast, s.truth, s.cond, s.range.unit_roundoff, u50,
-                                         s.range, s.r.exploding);
+                                         s.range, s.r.exploding, &s.measured);
   detail::summarize(r);
   return r;
 }
