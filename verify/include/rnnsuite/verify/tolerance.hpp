@@ -8,7 +8,10 @@
 //         (with dL/dc_t for LSTM) between any two steps, measured on the reference: the same
 //         Jacobian products carry forward-state errors, so Γ bounds both;
 //   C   = 1.
-// Sums over time (the parameter gradients) add a cancellation factor ρ >= 1.
+// Sums over time (the parameter gradients) add a cancellation factor ρ >= 1. Leg a then takes
+// the larger of this model and the measured conditioning (the 50-digit reference's error
+// against the 100-digit one, over u50; src/conditioning.hpp), since Γ can miss growth in
+// directions the adjoint does not take.
 #include <cstddef>
 #include <cstdint>
 #include <vector>
