@@ -13,8 +13,8 @@ std::vector<regime> matrix_regimes() {
   for (const auto& named : verify::regimes(verify::profile::full, rnn::precision::f64))
     if (named.exploding && named.problem.T == 50) add(named);
   // tanh and the sigmoid saturate before their adjoint grows far; ReLU does not. With γ·σ = 1.6
-  // its adjoint grows by about 1e7 over T = 50, towards VERIFICATION.md's exploding case, where
-  // the baseline fails the correct BPTT.
+  // its adjoint spread grows towards VERIFICATION.md's exploding case (κ in the docs table),
+  // where the baseline fails the correct BPTT.
   verify::regime relu;
   relu.family = "elman_relu_exploding_gain1.6";
   relu.problem = {rnn::cell::elman_relu, 50, 4, 8, 16, rnn::precision::f64};
