@@ -3,7 +3,8 @@
 // (docs/verification.md, "Tolerance"): error_t <= C · u · n · κ_t, where
 //   n   = I + H + G·H + 8: the longest dot products of one step (forward pre-activation I + H,
 //         backward W_hhᵀδ over G·H) plus the pointwise operations of a cell, Higham's γ_n;
-//   κ_t = (T − t) · Γ: rounding errors of T − t steps reach step t, each amplified at most by
+//   κ_t = √(T − t) · Γ: rounding errors of T − t steps reach step t (independent errors add in
+//         quadrature, Higham & Mary's probabilistic analysis), each amplified at most by
 //         Γ = max(1, max_{r <= s} ‖g_r‖ / ‖g_s‖), the largest growth of the adjoint g_t = dL/dh_t
 //         (with dL/dc_t for LSTM) between any two steps, measured on the reference: the same
 //         Jacobian products carry forward-state errors, so Γ bounds both;
@@ -13,6 +14,7 @@
 // against the 100-digit one, over u50; src/conditioning.hpp), since Γ can miss growth in
 // directions the adjoint does not take.
 #include <cstddef>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -30,7 +32,8 @@ struct tolerance_model {
   std::int64_t T;
   // Tolerance for a per-step quantity at 0-based step t (t = -1: h0, c0).
   double at_step(std::int64_t t) const {
-    return tolerance_constant * unit_roundoff * dot_length * static_cast<double>(T - t) * growth;
+    return tolerance_constant * unit_roundoff * dot_length *
+           std::sqrt(static_cast<double>(T - t)) * growth;
   }
   // Tolerance for a sum over all steps with cancellation factor rho >= 1.
   double for_sum(double rho) const { return at_step(-1) * (rho > 1 ? rho : 1); }
