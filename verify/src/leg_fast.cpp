@@ -107,7 +107,12 @@ leg_result run_as(const auto& s, rnn::isa isa) {
   leg_result r;
   r.leg = "fast", r.problem = s.r.name(), r.isa = std::string(rnn::isa_name(isa));
   const double u50 = std::ldexp(1.0, -std::numeric_limits<real50>::digits);
-  r.checks = detail::compare_all<real50>(p, fast, s.truth, s.cond, s.range.unit_roundoff, u50,
+  // Γ, a ratio of adjoint norms, mistakes a dip of ‖dL/dh_t‖ (the adjoint turning through small
+  // values, measured at T = 1000 in lstm_forget_1) for forward growth; here the measured
+  // conditioning carries the amplification instead, the model only the accumulation over steps.
+  detail::conditioning cond = s.cond;
+  cond.growth = 1;
+  r.checks = detail::compare_all<real50>(p, fast, s.truth, cond, s.range.unit_roundoff, u50,
                                          s.range, s.r.exploding, &s.measured);
   detail::summarize(r);
   return r;
