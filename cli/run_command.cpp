@@ -1,0 +1,262 @@
+// `rnnsuite run`: one problem (or several, --table), forward + backward on seeded data.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "rnn/rnn.hpp"
+
+namespace rnnsuite::cli {
+
+namespace {
+
+struct run_settings {
+  std::vector<std::string> problems;
+  std::uint64_t seed = 0;
+  double gain = 0;  // 0: not given
+  std::string init = "pytorch";
+  std::string loss = "last";
+  std::string dump;
+  std::string arch;
+  int threads = 1;
+  int repeat = 5;
+  bool json = false;
+  bool table = false;
+};
+
+template <class Real>
+double norm(std::span<const Real> v) {
+  double s = 0;
+  for (Real x : v) s += static_cast<double>(x) * static_cast<double>(x);
+  return std::sqrt(s);
+}
+
+// Everything one run of a problem produces.
+template <class Real>
+struct run_result {
+  rnn::problem p;
+  rnn::parameters<Real> params;
+  rnn::inputs<Real> in;
+  rnn::aligned_vector<Real> output, h_n, c_n, grad_output;  // T×B×H, B×H, B×H, T×B×H
+  rnn::aligned_vector<Real> d_w_ih, d_w_hh, d_b_ih, d_b_hh, d_x, d_h0, d_c0, d_h, d_c;
+  double loss = 0;
+  std::vector<double> times_ms;  // forward+backward wall time of each repetition
+  std::size_t workspace_bytes = 0, activation_bytes = 0;
+  std::string isa;
+};
+
+template <class Real>
+run_result<Real> run_problem(const rnn::problem& p, const run_settings& s) {
+  run_result<Real> r;
+  r.p = p;
+  const rnn::tensor_sizes n = rnn::sizes_of(p);
+  rnn::init_options init{rnn::init_scheme::pytorch, s.seed, 1.0};
+  if (s.init == "xavier") init.scheme = rnn::init_scheme::xavier;
+  else if (s.init == "orthogonal") init.scheme = rnn::init_scheme::orthogonal;
+  else if (s.init != "pytorch")
+    throw rnn::error("--init: unknown scheme '" + s.init + "' (known: pytorch, xavier, orthogonal)");
+  if (s.gain != 0) {
+    init.scheme = rnn::init_scheme::orthogonal;
+    init.gain = s.gain;
+  }
+  const rnn::loss_kind loss = rnn::parse_loss(s.loss);
+  r.params = rnn::make_parameters<Real>(p, init);
+  r.in = rnn::make_inputs<Real>(p, s.seed);
+  rnn::layer_options options;
+  if (!s.arch.empty()) options.isa = rnn::parse_isa(s.arch);
+  options.threads = s.threads;
+  rnn::layer<Real> layer(p, r.params.view(), options);
+  r.isa = std::string(rnn::isa_name(layer.isa()));
+  r.workspace_bytes = layer.workspace_bytes();
+  r.activation_bytes = layer.activation_bytes();
+  const bool lstm = rnn::has_cell_state(p.cell);
+  r.output.resize(n.sequence);
+  r.h_n.resize(n.state);
+  r.c_n.resize(lstm ? n.state : 0);
+  r.grad_output.resize(n.sequence);
+  r.d_w_ih.resize(n.weight_ih);
+  r.d_w_hh.resize(n.weight_hh);
+  r.d_b_ih.resize(n.bias);
+  r.d_b_hh.resize(n.bias);
+  r.d_x.resize(n.x);
+  r.d_h0.resize(n.state);
+  r.d_c0.resize(lstm ? n.state : 0);
+  r.d_h.resize(n.sequence);
+  r.d_c.resize(lstm ? n.sequence : 0);
+  for (int k = 0; k < s.repeat; ++k) {
+    const auto start = std::chrono::steady_clock::now();
+    layer.forward(r.in.x, r.in.h0, r.in.c0, r.output, r.h_n, r.c_n);
+    r.loss = rnn::mse_loss<Real>(p, loss, r.output, r.in.target, r.grad_output);
+    layer.backward(r.grad_output, {}, {},
+                   {r.d_w_ih, r.d_w_hh, r.d_b_ih, r.d_b_hh, r.d_x, r.d_h0, r.d_c0, r.d_h, r.d_c});
+    r.times_ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  }
+  return r;
+}
+
+std::vector<double> per_step_norms(const rnn::problem& p, const auto& seq) {
+  std::vector<double> out;
+  if (seq.empty()) return out;
+  const std::size_t step = static_cast<std::size_t>(p.B * p.H);
+  for (std::int64_t t = 0; t < p.T; ++t) {
+    double s = 0;
+    for (std::size_t k = 0; k < step; ++k) {
+      const double v = static_cast<double>(seq[static_cast<std::size_t>(t) * step + k]);
+      s += v * v;
+    }
+    out.push_back(std::sqrt(s));
+  }
+  return out;
+}
+
+template <class Real>
+nlohmann::json describe(const run_result<Real>& r) {
+  std::vector<double> t = r.times_ms;
+  std::sort(t.begin(), t.end());
+  const double median = t.empty() ? 0 : t[t.size() / 2];
+  nlohmann::json j;
+  j["problem"] = rnn::format_problem(r.p);
+  j["isa"] = r.isa;
+  j["loss"] = r.loss;
+  j["grad_norms"] = {{"weight_ih", norm<Real>(r.d_w_ih)}, {"weight_hh", norm<Real>(r.d_w_hh)},
+                     {"bias_ih", norm<Real>(r.d_b_ih)},   {"bias_hh", norm<Real>(r.d_b_hh)},
+                     {"x", norm<Real>(r.d_x)},            {"h0", norm<Real>(r.d_h0)}};
+  if (!r.d_c0.empty()) j["grad_norms"]["c0"] = norm<Real>(r.d_c0);
+  j["grad_h_per_step"] = per_step_norms(r.p, r.d_h);
+  if (!r.d_c.empty()) j["grad_c_per_step"] = per_step_norms(r.p, r.d_c);
+  j["fwdbwd_ms"] = {{"median", median}, {"min", t.empty() ? 0 : t.front()},
+                    {"max", t.empty() ? 0 : t.back()}, {"repeat", t.size()}};
+  j["gflops"] = median > 0 ? rnn::forward_backward_flops(r.p) / (median * 1e6) : 0.0;
+  j["workspace_bytes"] = r.workspace_bytes;
+  j["activation_bytes"] = r.activation_bytes;
+  return j;
+}
+
+template <class Real>
+void write_dump(const run_result<Real>& r, const run_settings& s, const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  const auto T = static_cast<std::size_t>(r.p.T), B = static_cast<std::size_t>(r.p.B),
+             I = static_cast<std::size_t>(r.p.I), H = static_cast<std::size_t>(r.p.H),
+             GH = static_cast<std::size_t>(r.p.G()) * H;
+  // Written beside the target, renamed into place only when complete: no half-written dump.
+  const fs::path tmp = dir.string() + ".partial";
+  std::error_code ec;
+  fs::remove_all(tmp, ec);
+  if (!fs::create_directories(tmp, ec) && ec)
+    throw rnn::error("--dump: cannot create '" + tmp.string() + "': " + ec.message());
+  auto put = [&](const char* name, std::vector<std::size_t> shape, const auto& data) {
+    if (data.empty()) return;
+    rnn::write_npy<Real>(tmp / (std::string(name) + ".npy"), shape, std::span<const Real>(data));
+  };
+  put("x", {T, B, I}, r.in.x);
+  put("h0", {1, B, H}, r.in.h0);
+  put("c0", {1, B, H}, r.in.c0);
+  put("weight_ih_l0", {GH, I}, r.params.weight_ih);
+  put("weight_hh_l0", {GH, H}, r.params.weight_hh);
+  put("bias_ih_l0", {GH}, r.params.bias_ih);
+  put("bias_hh_l0", {GH}, r.params.bias_hh);
+  put("output", {T, B, H}, r.output);
+  put("h_n", {1, B, H}, r.h_n);
+  put("c_n", {1, B, H}, r.c_n);
+  put("target", {T, B, H}, r.in.target);
+  put("grad_output", {T, B, H}, r.grad_output);
+  put("grad_x", {T, B, I}, r.d_x);
+  put("grad_h0", {1, B, H}, r.d_h0);
+  put("grad_c0", {1, B, H}, r.d_c0);
+  put("grad_weight_ih_l0", {GH, I}, r.d_w_ih);
+  put("grad_weight_hh_l0", {GH, H}, r.d_w_hh);
+  put("grad_bias_ih_l0", {GH}, r.d_b_ih);
+  put("grad_bias_hh_l0", {GH}, r.d_b_hh);
+  put("grad_h", {T, B, H}, r.d_h);
+  put("grad_c", {T, B, H}, r.d_c);
+  nlohmann::json meta = {{"problem", rnn::format_problem(r.p)}, {"seed", s.seed},
+                         {"gain", s.gain},  {"init", s.gain != 0 ? "orthogonal" : s.init},
+                         {"loss", s.loss},  {"loss_value", r.loss}};
+  std::ofstream(tmp / "meta.json") << meta.dump(2) << "\n";
+  fs::remove_all(dir, ec);
+  fs::rename(tmp, dir, ec);
+  if (ec) throw rnn::error("--dump: cannot move the dump into '" + dir.string() + "': " + ec.message());
+}
+
+template <class Real>
+nlohmann::json run_one(const rnn::problem& p, const run_settings& s) {
+  const run_result<Real> r = run_problem<Real>(p, s);
+  if (!s.dump.empty()) write_dump(r, s, s.dump);
+  return describe(r);
+}
+
+void print_details(const nlohmann::json& j) {
+  fmt::print("problem    {}  (isa {})\nloss       {:.17g}\n", j["problem"].get<std::string>(),
+             j["isa"].get<std::string>(), j["loss"].get<double>());
+  for (auto& [name, value] : j["grad_norms"].items())
+    fmt::print("|d{:<9}| {:.6e}\n", name, value.get<double>());
+  for (const char* key : {"grad_h_per_step", "grad_c_per_step"}) {
+    if (!j.contains(key)) continue;
+    const auto& v = j[key];
+    fmt::print("|dL/d{}_t| per step (t = 0..{}):\n", key[5], v.size() - 1);
+    for (std::size_t t = 0; t < v.size(); ++t)
+      fmt::print("{:>10.3e}{}", v[t].get<double>(), (t % 8 == 7 || t + 1 == v.size()) ? "\n" : " ");
+  }
+  const auto& ms = j["fwdbwd_ms"];
+  fmt::print("fwd+bwd    median {:.3f} ms (min {:.3f}, max {:.3f}, {} runs), {:.1f} GFLOP/s\n",
+             ms["median"].get<double>(), ms["min"].get<double>(), ms["max"].get<double>(),
+             ms["repeat"].get<std::size_t>(), j["gflops"].get<double>());
+  fmt::print("workspace  {} bytes ({} of stored activations)\n",
+             j["workspace_bytes"].get<std::size_t>(), j["activation_bytes"].get<std::size_t>());
+}
+
+void print_table(const std::vector<nlohmann::json>& rows) {
+  fmt::print("{:<40} {:>12} {:>11} {:>11} {:>12} {:>9}\n", "problem", "loss", "|dW_hh|", "|dh0|",
+             "fwd+bwd ms", "GFLOP/s");
+  for (const auto& j : rows)
+    fmt::print("{:<40} {:>12.5e} {:>11.4e} {:>11.4e} {:>12.3f} {:>9.1f}\n",
+               j["problem"].get<std::string>(), j["loss"].get<double>(),
+               j["grad_norms"]["weight_hh"].get<double>(), j["grad_norms"]["h0"].get<double>(),
+               j["fwdbwd_ms"]["median"].get<double>(), j["gflops"].get<double>());
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto s = std::make_shared<run_settings>();
+  auto* cmd = app.add_subcommand("run", "Forward + backward on seeded data: loss, gradient norms, time");
+  cmd->add_option("--problem", s->problems, "Problem descriptor, e.g. lstm_t128_b16_i512_h512_f32")
+      ->required();
+  cmd->add_option("--seed", s->seed, "Seed of parameters and data");
+  cmd->add_option("--gain", s->gain, "Orthogonal W_hh scaled to this singular value")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--init", s->init, "pytorch | xavier | orthogonal")
+      ->check(CLI::IsMember({"pytorch", "xavier", "orthogonal"}));
+  cmd->add_option("--loss", s->loss, "MSE on the last step or on all steps")
+      ->check(CLI::IsMember({"last", "all"}));
+  cmd->add_option("--dump", s->dump, "Write the dump folder (.npy files) here (one problem)");
+  cmd->add_option("--arch", s->arch, "Force an instruction set: sse2 | avx2 | avx512");
+  cmd->add_option("--threads", s->threads, "Worker threads")->check(CLI::Range(1, 1024));
+  cmd->add_option("--repeat", s->repeat, "Timed repetitions (median reported)")->check(CLI::Range(1, 100000));
+  cmd->add_flag("--json", s->json, "Print JSON");
+  cmd->add_flag("--table", s->table, "One row per problem");
+  cmd->callback([s] {
+    if (!s->dump.empty() && s->problems.size() != 1)
+      throw rnn::error("--dump: takes exactly one --problem, got " + std::to_string(s->problems.size()));
+    std::vector<nlohmann::json> rows;
+    for (const std::string& d : s->problems) {
+      const rnn::problem p = rnn::parse_problem(d);
+      rows.push_back(p.precision == rnn::precision::f32 ? run_one<float>(p, *s)
+                                                         : run_one<double>(p, *s));
+    }
+    if (s->json) fmt::print("{}\n", (rows.size() == 1 ? rows[0] : nlohmann::json(rows)).dump(2));
+    else if (s->table) print_table(rows);
+    else for (const auto& j : rows) print_details(j);
+  });
+}
+
+}  // namespace rnnsuite::cli
