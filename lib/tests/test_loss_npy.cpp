@@ -51,10 +51,10 @@ TEST_F(npy_file, round_trip_and_exact_header) {
   rnn::write_npy<float>(path, shape, std::span<const float>(data));
   std::ifstream in(path, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(in)), {});
-  ASSERT_EQ(bytes.size(), 64u + 6 * 4);  // header padded to one 64-byte block
+  ASSERT_EQ(bytes.size(), 128u + 6 * 4);  // preamble + header padded to a multiple of 64 bytes
   EXPECT_EQ(bytes.substr(0, 8), std::string("\x93NUMPY\x01\x00", 8));
-  EXPECT_EQ(bytes.substr(10, 53).find("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"), 0u);
-  EXPECT_EQ(bytes[63], '\n');
+  EXPECT_EQ(bytes.substr(10).find("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"), 0u);
+  EXPECT_EQ(bytes[127], '\n');
   const rnn::npy_array a = rnn::read_npy(path);
   EXPECT_EQ(a.dtype, "<f4");
   EXPECT_EQ(a.shape, (std::vector<std::size_t>{2, 3}));
