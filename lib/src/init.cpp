@@ -55,21 +55,11 @@ void fill_orthogonal(aligned_vector<Real>& out, std::size_t G, std::size_t H, do
   }
 }
 
-template <class Real>
-void check_precision(const problem& p, const char* function) {
-  const precision expected = sizeof(Real) == sizeof(float) ? precision::f32 : precision::f64;
-  if (p.precision != expected)
-    throw error(std::string(function) + ": problem " + format_problem(p) + " is " +
-                std::string(precision_name(p.precision)) + " but the element type is " +
-                std::string(precision_name(expected)));
-}
-
 }  // namespace
 
 template <class Real>
 parameters<Real> make_parameters(const problem& p, const init_options& options) {
   const tensor_sizes n = sizes_of(p);
-  check_precision<Real>(p, "make_parameters");
   if (!std::isfinite(options.gain) || options.gain <= 0)
     throw error("make_parameters: gain must be finite and > 0, got " + std::to_string(options.gain));
   const auto G = static_cast<std::size_t>(p.G()), H = static_cast<std::size_t>(p.H),
@@ -105,7 +95,6 @@ parameters<Real> make_parameters(const problem& p, const init_options& options) 
 template <class Real>
 inputs<Real> make_inputs(const problem& p, std::uint64_t seed) {
   const tensor_sizes n = sizes_of(p);
-  check_precision<Real>(p, "make_inputs");
   inputs<Real> out;
   fill_uniform(out.x, n.x, detail::stream(seed, in_x), 1.0);
   fill_uniform(out.h0, n.state, detail::stream(seed, in_h0), 0.5);

@@ -1,7 +1,8 @@
 #pragma once
 // Seeded initializers, deterministic across runs, compilers and instruction sets: values are drawn
 // in double from rnnsuite's own generator (not std:: distributions, whose output is
-// implementation-defined) and rounded once to Real.
+// implementation-defined) and rounded once to Real. Real need not match p.precision: the f64
+// parameters of an f32 problem are the same draws, unrounded (the verifier relies on this).
 #include <cstdint>
 
 #include "rnn/aligned.hpp"
