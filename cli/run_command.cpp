@@ -233,7 +233,13 @@ void add_run_command(CLI::App& app) {
       ->required();
   cmd->add_option("--seed", s->seed, "Seed of parameters and data");
   cmd->add_option("--gain", s->gain, "Orthogonal W_hh scaled to this singular value")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            double g = 0;
+            try { g = std::stod(v); } catch (...) {}
+            return std::isfinite(g) && g > 0 ? std::string() : "must be a finite number > 0, got " + v;
+          },
+          "GAIN > 0"));
   cmd->add_option("--init", s->init, "pytorch | xavier | orthogonal")
       ->check(CLI::IsMember({"pytorch", "xavier", "orthogonal"}));
   cmd->add_option("--loss", s->loss, "MSE on the last step or on all steps")

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "random.hpp"
 #include "rnn/error.hpp"
 
@@ -55,6 +57,16 @@ void fill_orthogonal(aligned_vector<Real>& out, std::size_t G, std::size_t H, do
   }
 }
 
+// Refuses, before allocating, what physical memory cannot hold: an rnn::error naming the sizes
+// beats a std::bad_alloc (or the OOM killer) halfway through.
+void check_fits(const problem& p, double bytes, const char* function, const char* driver) {
+  const double physical = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  if (physical > 0 && bytes > physical)
+    throw error(std::string(function) + ": problem " + format_problem(p) + " needs " +
+                std::to_string(bytes / 1e9) + " GB, more than the " + std::to_string(physical / 1e9) +
+                " GB of physical memory; reduce " + driver);
+}
+
 }  // namespace
 
 template <class Real>
@@ -65,6 +77,8 @@ parameters<Real> make_parameters(const problem& p, const init_options& options) 
   const auto G = static_cast<std::size_t>(p.G()), H = static_cast<std::size_t>(p.H),
              I = static_cast<std::size_t>(p.I);
   const std::uint64_t seed = options.seed;
+  check_fits(p, sizeof(Real) * (double(n.weight_ih) + double(n.weight_hh) + 2.0 * double(n.bias)),
+             "make_parameters", "H or I");
   parameters<Real> out;
   switch (options.scheme) {
     case init_scheme::pytorch: {
@@ -95,6 +109,8 @@ parameters<Real> make_parameters(const problem& p, const init_options& options) 
 template <class Real>
 inputs<Real> make_inputs(const problem& p, std::uint64_t seed) {
   const tensor_sizes n = sizes_of(p);
+  check_fits(p, sizeof(Real) * (double(n.x) + 2.0 * double(n.sequence) + 2.0 * double(n.state)),
+             "make_inputs", ("T (T = " + std::to_string(p.T) + ")").c_str());
   inputs<Real> out;
   fill_uniform(out.x, n.x, detail::stream(seed, in_x), 1.0);
   fill_uniform(out.h0, n.state, detail::stream(seed, in_h0), 0.5);

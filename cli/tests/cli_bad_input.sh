@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Bad input to `rnnsuite run` must give exit status 2 and one line on stderr naming the value.
+set -u
+rnnsuite=$1
+failures=0
+expect_bad() {
+  local fragment=$1; shift
+  local err status
+  err=$("$rnnsuite" "$@" 2>&1 >/dev/null); status=$?
+  if [ "$status" -ne 2 ]; then echo "FAIL: '$*' exited $status, expected 2"; failures=$((failures+1)); return; fi
+  if [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ]; then echo "FAIL: '$*' printed more than one line: $err"; failures=$((failures+1)); return; fi
+  case "$err" in *"$fragment"*) echo "ok: $* -> $err" ;;
+    *) echo "FAIL: '$*' message lacks '$fragment': $err"; failures=$((failures+1)) ;; esac
+}
+expect_bad "lstm_t128_b1_i1_h1_f16" run --problem lstm_t128_b1_i1_h1_f16
+expect_bad "T must be >= 1, got 0" run --problem gru_t0_b1_i1_h1_f32
+expect_bad "unknown cell 'lstx'" run --problem lstx_t1_b1_i1_h1_f32
+expect_bad "overflows" run --problem lstm_t4611686018427387904_b4611686018427387904_i1_h1_f32
+expect_bad "T" run --problem lstm_t100000000000_b64_i512_h512_f32
+expect_bad "--dump" run --problem elman_tanh_t2_b1_i2_h2_f32 --dump /proc/rnnsuite-cannot-write-here
+expect_bad "--gain" run --problem elman_tanh_t2_b1_i2_h2_f32 --gain -1
+expect_bad "avx9" run --problem elman_tanh_t2_b1_i2_h2_f32 --arch avx9
+[ "$failures" -eq 0 ] || { echo "$failures failed"; exit 1; }

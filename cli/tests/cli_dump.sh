@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Each cell's dump loads with numpy.load, with PyTorch's names, shapes and dtype, and the dumped
+# numbers satisfy the loss that produced grad_output.
+set -eu
+rnnsuite=$1
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+for cell in elman_tanh elman_sigmoid elman_relu lstm gru; do
+  for prec in f32 f64; do
+    d="$out/${cell}_$prec"
+    "$rnnsuite" run --problem "${cell}_t3_b2_i4_h5_$prec" --loss all --repeat 1 --dump "$d" >/dev/null
+    /usr/bin/python3 - "$d" "$cell" "$prec" <<'PY'
+import sys, numpy as np
+d, cell, prec = sys.argv[1:]
+G = {"lstm": 4, "gru": 3}.get(cell, 1)
+T, B, I, H = 3, 2, 4, 5
+dtype = np.float32 if prec == "f32" else np.float64
+shapes = {"x": (T, B, I), "h0": (1, B, H), "weight_ih_l0": (G*H, I), "weight_hh_l0": (G*H, H),
+          "bias_ih_l0": (G*H,), "bias_hh_l0": (G*H,), "output": (T, B, H), "h_n": (1, B, H),
+          "grad_output": (T, B, H), "grad_x": (T, B, I), "grad_h0": (1, B, H),
+          "grad_weight_ih_l0": (G*H, I), "grad_weight_hh_l0": (G*H, H), "grad_bias_ih_l0": (G*H,),
+          "grad_bias_hh_l0": (G*H,), "grad_h": (T, B, H), "target": (T, B, H)}
+if cell == "lstm":
+    shapes.update({"c0": (1, B, H), "c_n": (1, B, H), "grad_c0": (1, B, H), "grad_c": (T, B, H)})
+a = {}
+for name, shape in shapes.items():
+    a[name] = np.load(f"{d}/{name}.npy")
+    assert a[name].dtype == dtype, (name, a[name].dtype)
+    assert a[name].shape == shape, (name, a[name].shape, shape)
+# MSE over all steps: grad_output = 2 (output - target) / (T B H); h_n is the last output.
+expect = 2 * (a["output"].astype(np.float64) - a["target"]) / (T * B * H)
+rel = np.linalg.norm(a["grad_output"] - expect) / np.linalg.norm(expect)
+assert rel < (1e-6 if prec == "f32" else 1e-14), rel
+assert np.array_equal(a["h_n"][0], a["output"][-1])
+# Elman tanh: recompute the forward pass from the dumped weights with PyTorch's equation.
+if cell == "elman_tanh":
+    h = a["h0"][0].astype(np.float64)
+    for t in range(T):
+        h = np.tanh(a["x"][t] @ a["weight_ih_l0"].T.astype(np.float64) + a["bias_ih_l0"]
+                    + h @ a["weight_hh_l0"].T.astype(np.float64) + a["bias_hh_l0"])
+        rel = np.linalg.norm(h - a["output"][t]) / np.linalg.norm(h)
+        assert rel < (1e-6 if prec == "f32" else 1e-14), (t, rel)
+print(f"ok: {cell} {prec}: {len(shapes)} arrays")
+PY
+  done
+done
