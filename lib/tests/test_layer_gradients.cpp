@@ -116,3 +116,45 @@ INSTANTIATE_TEST_SUITE_P(EveryIsaAndCell, LayerGradients,
 
 }  // namespace
 }  // namespace rnn::test
+
+namespace rnn::test {
+namespace {
+
+// An LSTM cell state far from 0 (|c| ≈ 15, a forget gate near 1 carries it there over many steps)
+// puts tanh'(c) = 1/cosh²(c) near 4e-13. Computed as 1 − tanh²(c) from a rounded tanh, double
+// keeps ~3 of its 16 digits and float gets exactly 0; the gradient then stops flowing through c.
+// dL/dc_1 = dh·o·tanh'(c_1) (grad_c_n = 0, T = 1) against the same product in long double.
+template <class Real>
+void check_saturated_cell_state(rnn::isa isa, double tolerance) {
+  case_data d = make_case(cell::lstm, 1, 2, 3, 5, 77);
+  for (std::size_t k = 0; k < d.c0.size(); ++k) d.c0[k] = k % 2 ? 30.0 : -30.0;
+  std::fill(d.grad_c_n.begin(), d.grad_c_n.end(), 0.0);
+  vec h_seq, c_seq, o_seq;
+  reference_forward(d, 0, d.h0, d.c0, h_seq, c_seq, &o_seq);
+  const layer_result r = run_layer<Real>(d, isa);
+  for (std::size_t k = 0; k < c_seq.size(); ++k) {
+    ASSERT_GT(std::abs(c_seq[k]), 10.0) << "element " << k << ": the cell state must saturate tanh";
+    const real_ref dh = real_ref(d.grad_output[k]) + d.grad_h_n[k];
+    const real_ref cosh_c = std::cosh(real_ref(c_seq[k]));
+    const double expected = static_cast<double>(dh * o_seq[k] / (cosh_c * cosh_c));
+    EXPECT_NEAR(r.c[k], expected, tolerance * std::abs(expected))
+        << "dL/dc_1 element " << k << " at c_1 = " << c_seq[k];
+  }
+}
+
+class SaturatedCellState : public ::testing::TestWithParam<rnn::isa> {};
+
+// Double: c_1 itself is rounded (relative 1e-16), and tanh' moves by 2|c|·δc: ~3e-15. Float: the
+// same argument with float's 6e-8 gives ~2e-6.
+TEST_P(SaturatedCellState, DoubleKeepsTheCellGradient) {
+  check_saturated_cell_state<double>(GetParam(), 1e-13);
+}
+TEST_P(SaturatedCellState, FloatKeepsTheCellGradient) {
+  check_saturated_cell_state<float>(GetParam(), 2e-5);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryIsa, SaturatedCellState, ::testing::ValuesIn(available_isas()),
+                         [](const auto& info) { return isa_label(info.param); });
+
+}  // namespace
+}  // namespace rnn::test

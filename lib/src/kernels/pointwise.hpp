@@ -110,10 +110,11 @@ struct pointwise {
             const batch dh = total_dh(j, n);
             const batch i = S::load(gates + j, n), f = S::load(gates + H + j, n);
             const batch g = S::load(gates + 2 * H + j, n), o = S::load(gates + 3 * H + j, n);
-            const batch tanh_c = xsimd::tanh(S::load(s.c + row + j, n));
+            const batch c = S::load(s.c + row + j, n);
+            const batch tanh_c = xsimd::tanh(c);
             const batch carry_c =
                 RNNSUITE_PLANTED(missing_dc_accumulation) ? zero : S::load(s.dc_carry + row + j, n);
-            const batch dc = carry_c + dh * o * (one - tanh_c * tanh_c);
+            const batch dc = carry_c + dh * o * S::sech_squared(c);
             if (s.grad_c) S::store(s.grad_c + row + j, dc, n);
             const index swap = RNNSUITE_PLANTED(swapped_gate_derivatives) ? H : 0;
             S::store(delta + swap + j, dc * g * i * (one - i), n);

@@ -39,6 +39,15 @@ struct simd {
   }
   // 1/(1+exp(-x)): 2 ulp (XSIMD-8.1.md); the approximate reciprocal is far too coarse for gates.
   static batch sigmoid(const batch& x) { return batch(Real(1)) / (batch(Real(1)) + xsimd::exp(-x)); }
+  // tanh'(x) = 1/cosh²(x) = 4u/(1+u)² with u = exp(-2|x|). Written as 1 - tanh²(x) it cancels:
+  // at |x| = 10 the stored tanh is 1 - 4e-9 and the difference keeps only ~8 of double's 16
+  // digits, which is where an LSTM cell state sits under a forget gate near 1 (the verifier's
+  // lstm_forget_1 regime caught it at T = 1000). This form has no subtraction and costs ~3 ulp.
+  static batch sech_squared(const batch& x) {
+    const batch u = xsimd::exp(Real(-2) * xsimd::abs(x));
+    const batch one_plus_u = batch(Real(1)) + u;
+    return Real(4) * u / (one_plus_u * one_plus_u);
+  }
   // max(0, x) that keeps NaN (a max instruction would return 0 for a NaN x).
   static batch relu(const batch& x) { return xsimd::select(x < batch(Real(0)), batch(Real(0)), x); }
 };
