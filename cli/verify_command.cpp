@@ -10,6 +10,7 @@
 #include <memory>
 #include <set>
 #include <sstream>
+#include <unistd.h>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -166,7 +167,14 @@ int run_verify(const verify_args& a) {
   std::vector<v::leg_result> results;
   std::fprintf(stdout, "%-58s %-6s %-6s %12s  %-18s %s\n", "problem", "leg", "isa",
                "err/tol", "worst at", "verdict");
+  // The progress line lives on stderr. On a terminal it is redrawn in place and wiped before each
+  // table row (stdout and stderr share the screen); in a log it is a line of its own.
+  const bool progress_in_place = isatty(fileno(stderr)) != 0;
+  auto clear_progress = [&] {
+    if (progress_in_place) std::fprintf(stderr, "\r\033[K"), std::fflush(stderr);
+  };
   auto report = [&](v::leg_result r) {
+    clear_progress();
     std::fprintf(stdout, "%-58s %-6s %-6s %12.3g  %-18s %s\n", r.problem.c_str(), r.leg.c_str(),
                  r.isa.empty() ? "-" : r.isa.c_str(), r.worst_ratio, where(r).c_str(),
                  std::string(v::verdict_name(r.outcome)).c_str());
@@ -177,8 +185,8 @@ int run_verify(const verify_args& a) {
     const unit& u = mine[k];
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "\r[%zu/%zu %.0fs] %-70s", k + 1, mine.size(), elapsed,
-                 u.r.name().c_str());
+    std::fprintf(stderr, progress_in_place ? "\r\033[K[%zu/%zu %.0fs] %s" : "[%zu/%zu %.0fs] %s\n",
+                 k + 1, mine.size(), elapsed, u.r.name().c_str());
     std::fflush(stderr);
     const v::fast_path_check check(u.r);
     for (rnn::isa isa : isas) report(check.run(isa));
@@ -189,7 +197,7 @@ int run_verify(const verify_args& a) {
   }
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::fprintf(stderr, "\r%-90s\r", "");
+  clear_progress();
   std::map<v::verdict, int> tally;
   bool ok = true;
   for (const auto& r : results) tally[r.outcome]++, ok = ok && v::acceptable(r.outcome);
