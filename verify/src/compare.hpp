@@ -73,8 +73,15 @@ block_check judge(std::string block, std::int64_t step, std::span<const Real> ch
                            std::sqrt(static_cast<double>(truth.size())) /
                            reference::to_double(norm);
   c.tolerance = tolerance + (std::isfinite(subnormal) ? subnormal : 0);
-  if (largest_d < range.min_normal)
-    c.outcome = verdict::underflow;
+  if (largest_d < range.min_normal) {
+    // Below the normal range the format keeps no relative accuracy, but it still bounds the
+    // answer: a result that reaches the normal range where the truth does not is wrong, not a
+    // finding (a bug that turns a 1e-40 gradient into 1e-3 must not hide behind UNDERFLOW).
+    const double absolute = reference::to_double(Real(sqrt(diff2)));
+    const double allowed = c.tolerance * c.reference_norm +
+                           range.min_normal * std::sqrt(static_cast<double>(truth.size()));
+    c.outcome = absolute <= allowed ? verdict::underflow : verdict::fail;
+  }
   else if (!(c.tolerance < 0.1) || !(floor < 1e-3 * c.tolerance))
     c.outcome = verdict::mistrusted;  // demands not even one digit, or the truth is unsure
   else

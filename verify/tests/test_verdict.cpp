@@ -42,6 +42,10 @@ TEST(Verdict, RelativeErrorAgainstTheBlocksOwnNormWithNoAbsoluteFloor) {
 TEST(Verdict, UnderflowWhenTheTrueValueIsBelowTheFormatsNormalRange) {
   const auto truth = values({1e-39, -2e-39});  // below FLT_MIN = 1.18e-38
   EXPECT_EQ(judge(values({0, 0}), truth, 1e-5).outcome, v::verdict::underflow);
+  // Underflow excuses the lost digits, not a result of normal size: that is a FAIL.
+  EXPECT_EQ(judge(values({1e-39, 0}), truth, 1e-5).outcome, v::verdict::underflow);
+  EXPECT_EQ(judge(values({1e-3, 0}), truth, 1e-5).outcome, v::verdict::fail);
+  EXPECT_EQ(judge(values({0, -1e-30}), truth, 1e-5).outcome, v::verdict::fail);
   // Just above FLT_MIN it is judged, and a zero answer fails.
   EXPECT_EQ(judge(values({0, 0}), values({2e-38, 0}), 1e-5).outcome, v::verdict::fail);
 }
