@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   rnnsuite::cli::add_run_command(app);
   rnnsuite::cli::add_verify_command(app);
+  rnnsuite::cli::add_gradients_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

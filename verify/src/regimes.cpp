@@ -80,6 +80,20 @@ std::vector<std::string> regime_families() {
   return names;
 }
 
+regime regime_for(std::string_view family, const rnn::problem& p, std::uint64_t seed) {
+  for (const family_spec& f : families) {
+    if (family != f.family) continue;
+    if (f.cell != p.cell)
+      throw rnn::error("--regime " + std::string(family) + " is a regime of " +
+                       std::string(rnn::cell_name(f.cell)) + ", not of " +
+                       std::string(rnn::cell_name(p.cell)) + " (" + rnn::format_problem(p) + ")");
+    return make(f, p.T, p.B, p.I, p.H, p.precision, seed);
+  }
+  std::string known;
+  for (const family_spec& f : families) known += (known.empty() ? "" : ", ") + std::string(f.family);
+  throw rnn::error("--regime: unknown regime '" + std::string(family) + "' (known: " + known + ")");
+}
+
 std::vector<regime> regimes(profile which, rnn::precision p) {
   std::vector<regime> out;
   std::uint64_t seed = 1;

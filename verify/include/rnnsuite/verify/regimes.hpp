@@ -42,6 +42,11 @@ std::vector<regime> regimes(profile which, rnn::precision p);
 // The families of regimes() (each regime's `family`), for --regime's help and validation.
 std::vector<std::string> regime_families();
 
+// One family's settings (gain, bias shift) on any problem of its cell, with parameters seeded by
+// `seed` and inputs by seed + 1000: the gradient-flow explorer's --regime. Throws rnn::error
+// naming the family when it is unknown or belongs to another cell.
+regime regime_for(std::string_view family, const rnn::problem& p, std::uint64_t seed);
+
 // The regime's parameters and inputs in Real (float or double): lib's seeded initializers,
 // rounded once to Real, then the bias shift (added in Real; exact for the shifts used).
 template <class Real>
