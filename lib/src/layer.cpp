@@ -204,8 +204,8 @@ void layer<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
       // Batch 1: W_hh·h' streaming W_hh's rows, each thread always the same rows (its cache).
       detail::parallel_for(*m.pool, GH, 16, (kernels::index(1) << 16) / m.H,
                            [&](kernels::index r0, kernels::index r1) {
-        m.k.matvec(m.recurrent.data() + r0, m.weight_hh.data() + r0 * m.H, m.h.data() + s0,
-                   r1 - r0, m.H, false);
+        detail::matvec_alternating(m.k, m.recurrent.data(), m.weight_hh.data(), m.h.data() + s0,
+                                   r0, r1, m.H, false, t % 2 == 1);
       });
       step_rows(0, 1);
     } else {

@@ -91,9 +91,10 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
       // Batch 1: W_hhᵀ·δ streaming W_hhᵀ's rows, each thread always the same rows.
       detail::parallel_for(*m.pool, H, 16, (kernels::index(1) << 16) / GH,
                            [&](kernels::index r0, kernels::index r1) {
-                             m.k.matvec(m.dh_carry.data() + r0,
-                                        (transposed ? m.weight_hh : m.weight_hh_t).data() + r0 * GH,
-                                        delta_h + t * GH, r1 - r0, GH, gru);
+                             detail::matvec_alternating(
+                                 m.k, m.dh_carry.data(),
+                                 (transposed ? m.weight_hh : m.weight_hh_t).data(),
+                                 delta_h + t * GH, r0, r1, GH, gru, t % 2 == 1);
                            });
     } else {
       detail::parallel_for(*m.pool, B, 8, 16, [&](kernels::index b0, kernels::index b1) {

@@ -77,6 +77,24 @@ void parallel_for(thread_pool& pool, kernels::index total, kernels::index grain,
   pool.run(task);
 }
 
+// Batch 1: y[r0, r1) = (or +=) W·v, W's rows in blocks taken front to back on even steps and back
+// to front on odd ones. A W larger than L2 (an LSTM's 4 MiB W_hh at H = 512) swept in one order
+// every step misses on every line (LRU evicts each line just before its reuse); swept in
+// alternating order, the blocks the last step read last are read first and still in L2. Each row
+// is still one dot product computed the same way, so results do not depend on the order.
+template <class Real>
+void matvec_alternating(const kernels::table<Real>& k, Real* y, const Real* w, const Real* v,
+                        kernels::index r0, kernels::index r1, kernels::index cols,
+                        bool accumulate, bool backwards) {
+  constexpr kernels::index block = 32;  // rows; a multiple of the matvec's 4-row groups
+  const kernels::index blocks = (r1 - r0 + block - 1) / block;
+  for (kernels::index i = 0; i < blocks; ++i) {
+    const kernels::index b = backwards ? blocks - 1 - i : i;
+    const kernels::index begin = r0 + b * block, end = std::min(r1, begin + block);
+    k.matvec(y + begin, w + begin * cols, v, end - begin, cols, accumulate);
+  }
+}
+
 // Throws "<where>: <name> has <actual> elements, expected <expected> (<shape>)".
 inline void check_size(const char* where, const char* name, std::size_t actual,
                        std::size_t expected, const std::string& shape) {
