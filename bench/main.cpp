@@ -1,6 +1,6 @@
 // rnnsuite-bench: Google Benchmark's own program with two flags of ours, read (and removed)
 // before benchmark::Initialize:
-//   --grid=smoke|short|default|full   which problems (shapes.hpp; default: default)
+//   --grid=smoke|short|table|default|full   which problems (shapes.hpp; default: default)
 //   --threads=N                        threads for both implementations (default 1)
 // Exits 1 if any benchmark reported an error (an oneDNN/rnnsuite mismatch, a rejected problem),
 // which Google Benchmark alone would not.

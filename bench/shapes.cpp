@@ -61,6 +61,13 @@ std::vector<benchmark_case> grid(std::string_view name) {
     out.push_back({make(cell::lstm, 128, 16, 512), direction::fwdbwd});
     for (std::int64_t T : {1, 4, 16, 64, 256, 1024})
       out.push_back({make(cell::gru, T, 1, 128), direction::fwdbwd});
+  } else if (name == "table") {
+    // PERFORMANCE.md's shapes and the other cells at T = 128, H = 512: the targets, e.g. with
+    // two threads, in minutes.
+    add_table(out);
+    for (cell c : rnn::all_cells)
+      if (c != cell::lstm)
+        for (std::int64_t B : {1, 64}) out.push_back({make(c, 128, B, 512), direction::fwdbwd});
   } else if (name == "default") {
     add_table(out);
     for (cell c : rnn::all_cells)
@@ -82,7 +89,7 @@ std::vector<benchmark_case> grid(std::string_view name) {
     add_named(out);
   } else {
     throw rnn::error("--grid: unknown grid '" + std::string(name) +
-                     "' (known: smoke, short, default, full)");
+                     "' (known: smoke, short, table, default, full)");
   }
   // The sweeps cross the table's shapes: keep each (problem, direction) once, the first time.
   std::vector<benchmark_case> unique;
