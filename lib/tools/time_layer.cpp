@@ -51,6 +51,17 @@ int time_layer(const rnn::problem& p, int repetitions, int threads) {
   return 0;
 }
 
+// A positive integer no larger than limit, or a one-line error and exit status 2.
+int parse_count(const char* name, const char* text, long limit) {
+  char* end = nullptr;
+  const long value = std::strtol(text, &end, 10);
+  if (end == text || *end != '\0' || value < 1 || value > limit) {
+    std::fprintf(stderr, "error: %s must be an integer in 1..%ld, got '%s'\n", name, limit, text);
+    std::exit(2);
+  }
+  return int(value);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -60,8 +71,8 @@ int main(int argc, char** argv) {
   }
   try {
     const rnn::problem p = rnn::parse_problem(argv[1]);
-    const int repetitions = argc > 2 ? std::max(1, std::atoi(argv[2])) : 5;
-    const int threads = argc > 3 ? std::atoi(argv[3]) : 1;
+    const int repetitions = argc > 2 ? parse_count("repetitions", argv[2], 1000) : 5;
+    const int threads = argc > 3 ? parse_count("threads", argv[3], 256) : 1;
     return p.precision == rnn::precision::f32 ? time_layer<float>(p, repetitions, threads)
                                               : time_layer<double>(p, repetitions, threads);
   } catch (const std::exception& e) {
