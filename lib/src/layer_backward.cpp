@@ -138,9 +138,14 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
     m.k.gemm(grads.weight_hh.data() + g0 * H, H, delta_h_window + g0, 1, GH,
              m.h.data() + t_first * state, H, g1 - g0, H, rows, false);
   });
-  m.k.column_sums(grads.bias_ih.data(), delta_x,
-                  rows - (RNNSUITE_PLANTED(bias_dropped_step) ? B : 0), GH);
   m.k.column_sums(grads.bias_hh.data(), delta_h_window, rows, GH);
+  const kernels::index bias_ih_rows = rows - (RNNSUITE_PLANTED(bias_dropped_step) ? B : 0);
+  // Outside GRU both biases see the same δ, so db_ih = db_hh: one pass over T·B·G·H deltas
+  // instead of two (about 1 % of lstm_t128_b16_i128_h128_f32's time).
+  if (delta_h_window == delta_x && bias_ih_rows == rows)
+    std::copy(grads.bias_hh.begin(), grads.bias_hh.end(), grads.bias_ih.begin());
+  else
+    m.k.column_sums(grads.bias_ih.data(), delta_x, bias_ih_rows, GH);
   if (!grads.x.empty()) {
     std::fill(grads.x.begin(), grads.x.begin() + t_first * B * I, Real(0));
     detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
