@@ -158,3 +158,38 @@ INSTANTIATE_TEST_SUITE_P(EveryIsa, SaturatedCellState, ::testing::ValuesIn(avail
 
 }  // namespace
 }  // namespace rnn::test
+
+namespace rnn::test {
+namespace {
+
+// The weight-gradient GEMM at a width with every column path: I = 260 is 5 full 48-column
+// panels, a 2-vector and a 1-vector remainder and scalar tail columns; 4·17 = 68 gate rows are
+// full row tiles and leftover single rows on every instruction set. Finite differences on a
+// spread of entries: the first and last rows of tiles and a stride of columns through the tails.
+class WideWeightGradient : public ::testing::TestWithParam<rnn::isa> {};
+
+TEST_P(WideWeightGradient, PackedRowsMatchFiniteDifferences) {
+  case_data d = make_case(cell::lstm, 2, 3, 260, 17, 91);
+  const layer_result r = run_layer<double>(d, GetParam());
+  auto whole = [&] { return loss_from(d, 0, d.h0, d.c0); };
+  const std::size_t I = 260;
+  for (std::size_t row : {0, 7, 8, 31, 32, 63, 64, 65, 67})
+    for (std::size_t col = 0; col < I; col += 37) {
+      vec one{d.weight_ih[row * I + col]};
+      const std::size_t at = row * I + col;
+      auto perturbed = [&] {
+        d.weight_ih[at] = one[0];
+        return whole();
+      };
+      const double saved = d.weight_ih[at];
+      const double expected = finite_differences(one, perturbed)[0];
+      d.weight_ih[at] = saved;
+      EXPECT_NEAR(r.weight_ih[at], expected, 1e-7) << "dW_ih row " << row << " column " << col;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryIsa, WideWeightGradient, ::testing::ValuesIn(available_isas()),
+                         [](const auto& info) { return isa_label(info.param); });
+
+}  // namespace
+}  // namespace rnn::test
