@@ -1,7 +1,7 @@
 // Read bandwidth of one core by working-set size, the yardstick for batch-1 steps, which are
 // bound by streaming W_hh (docs/performance-limits.md):
 //   rnnsuite_read_bandwidth [repetitions]
-// For each working set it sums a float buffer with 512-bit (else 256-bit) loads, eight
+// For each working set it sums a float buffer with 512-bit loads (AVX-512 only, like the kernels it measures for), eight
 // independent accumulators so the adds never limit the loads, as one sequential stream and as
 // four concurrent ones, and prints the median GB/s of each.
 #include <immintrin.h>
@@ -30,23 +30,6 @@ __attribute__((target("avx512f"))) float sum_avx512(const float* data, std::size
   float lanes[16];
   for (int j = 1; j < 8; ++j) acc[0] = _mm512_add_ps(acc[0], acc[j]);
   _mm512_storeu_ps(lanes, acc[0]);  // not _mm512_reduce_add_ps: g++ 12 warns inside it
-  float total = 0;
-  for (float v : lanes) total += v;
-  return total;
-}
-
-template <int streams>
-__attribute__((target("avx"))) float sum_avx(const float* data, std::size_t n) {
-  constexpr std::size_t w = 8, step = 8 / streams * w;
-  const std::size_t part = n / streams;
-  __m256 acc[8];
-  for (auto& a : acc) a = _mm256_setzero_ps();
-  for (std::size_t i = 0; i + step <= part; i += step)
-    for (int j = 0; j < 8; ++j)
-      acc[j] = _mm256_add_ps(acc[j], _mm256_loadu_ps(data + (j % streams) * part + i + (j / streams) * w));
-  float lanes[8];
-  for (int j = 1; j < 8; ++j) acc[0] = _mm256_add_ps(acc[0], acc[j]);
-  _mm256_storeu_ps(lanes, acc[0]);
   float total = 0;
   for (float v : lanes) total += v;
   return total;
@@ -85,15 +68,12 @@ int parse_repetitions(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   const int repetitions = parse_repetitions(argc, argv);
-  const bool avx512 = __builtin_cpu_supports("avx512f");
-  if (!avx512 && !__builtin_cpu_supports("avx")) {
-    std::fprintf(stderr, "rnnsuite_read_bandwidth: needs AVX or AVX-512\n");
+  if (!__builtin_cpu_supports("avx512f")) {
+    std::fprintf(stderr, "rnnsuite_read_bandwidth: this CPU has no AVX-512F\n");
     return 2;
   }
-  const sum_function one_stream = avx512 ? sum_avx512<1> : sum_avx<1>;
-  const sum_function four_streams = avx512 ? sum_avx512<4> : sum_avx<4>;
-  std::printf("read bandwidth, one thread, %s loads, median of %d timings\n", avx512 ? "512-bit" : "256-bit",
-              repetitions);
+  const sum_function one_stream = sum_avx512<1>, four_streams = sum_avx512<4>;
+  std::printf("read bandwidth, one thread, 512-bit loads, median of %d timings\n", repetitions);
   std::printf("%12s %14s %14s\n", "working set", "1 stream GB/s", "4 streams GB/s");
   float sink = 0;
   for (std::size_t kib : {32, 256, 1024, 2048, 4096, 8192, 16384, 65536, 1048576}) {
