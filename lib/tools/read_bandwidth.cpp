@@ -1,9 +1,9 @@
 // Read bandwidth of one core by working-set size, the yardstick for batch-1 steps, which are
 // bound by streaming W_hh (docs/performance-limits.md):
 //   rnnsuite_read_bandwidth [repetitions]
-// For each working set it sums a float buffer with 512-bit loads (AVX-512 only, like the kernels it measures for), eight
-// independent accumulators so the adds never limit the loads, as one sequential stream and as
-// four concurrent ones, and prints the median GB/s of each.
+// For each working set it sums a float buffer with 512-bit loads (AVX-512 only, the machine the
+// limits page describes), eight independent accumulators so the adds never limit the loads, as
+// one sequential stream and as four concurrent ones, and prints the median GB/s of each.
 #include <immintrin.h>
 
 #include <algorithm>
