@@ -1,6 +1,6 @@
 // rnn::layer::backward: backpropagation through time over the last `steps` steps.
 // Per step only the gate deltas and dh' = δ·W_hh; the weight and bias gradients and dx are GEMMs
-// over all the window's rows after the loop.
+// over all the rows of a chunk of steps, after the chunk's steps.
 #include <algorithm>
 
 #include "layer_impl.hpp"
@@ -58,14 +58,28 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
   }
   // δ on the h side: GRU's n gate differs (r multiplies W_hn·h'); the other cells share δ.
   Real* delta_h = gru ? m.delta_h.data() : m.delta_x.data();
+  // Outside GRU both biases see the same δ, so db_ih = db_hh: one pass over the deltas instead of
+  // two (about 1 % of lstm_t128_b16_i128_h128_f32's time).
+  const bool bias_ih_is_bias_hh = !gru && !RNNSUITE_PLANTED(bias_dropped_step);
+  // The first chunk (the last steps) writes dW, the others add to it; an empty window leaves 0.
+  if (window == 0) {
+    std::fill(grads.weight_ih.begin(), grads.weight_ih.end(), Real(0));
+    std::fill(grads.weight_hh.begin(), grads.weight_hh.end(), Real(0));
+  }
+  std::fill(grads.bias_ih.begin(), grads.bias_ih.end(), Real(0));
+  std::fill(grads.bias_hh.begin(), grads.bias_hh.end(), Real(0));
+  if (!grads.x.empty()) std::fill(grads.x.begin(), grads.x.begin() + t_first * B * I, Real(0));
 
-  for (kernels::index t = T - 1; t >= t_first + RNNSUITE_PLANTED(off_by_one); --t) {
+  // Step t of the chunk starting at step t0: the gate deltas, then dL/dh_{t-1} = δ_h·W_hh, added
+  // for GRU onto the direct path z⊙dh the step left in dh_carry.
+  auto backward_step = [&](kernels::index t, kernels::index t0) {
     const std::size_t s_prev = t * state, s_this = (t + 1) * state;
     const std::size_t s_deriv =
         RNNSUITE_PLANTED(wrong_derivative_step) && t == T - 1 ? s_prev : s_this;
+    const std::size_t chunk_row = (t - t0) * B;
     // Gate deltas of batch rows [b0, b1).
     auto deltas = [&](kernels::index b0, kernels::index b1) {
-      const std::size_t r0 = b0 * H, g0 = (t * B + b0) * GH;
+      const std::size_t r0 = b0 * H, g0 = (chunk_row + b0) * GH;
       kernels::step_backward<Real> step{};
       step.delta_x = m.delta_x.data() + g0;
       step.delta_h = gru ? m.delta_h.data() + g0 : nullptr;
@@ -74,7 +88,7 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
       step.grad_h = grads.h.empty() ? nullptr : grads.h.data() + s_prev + r0;
       step.grad_c = grads.c.empty() ? nullptr : grads.c.data() + s_prev + r0;
       step.grad_output = grad_output.data() + s_prev + r0;
-      step.gates = m.gates.data() + g0;
+      step.gates = m.gates.data() + (t * B + b0) * GH;
       step.hidden_n = gru ? m.hidden_n.data() + s_prev + r0 : nullptr;
       step.h = m.h.data() + s_deriv + r0;
       step.h_prev = m.h.data() + s_prev + r0;
@@ -83,31 +97,70 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
       step.B = b1 - b0, step.H = H;
       m.k.backward_step(m.p.cell, step);
     };
-    // dL/dh_{t-1} = δ_h·W_hh, added for GRU onto the direct path z⊙dh the step left in dh_carry.
+    const bool skip_recurrence = RNNSUITE_PLANTED(missing_dh0_transpose) && t == 0;
+    const bool transposed = RNNSUITE_PLANTED(transposed_whh) && GH == H;
     if (B == 1) {
       deltas(0, 1);
-      if (RNNSUITE_PLANTED(missing_dh0_transpose) && t == 0) continue;
-      const bool transposed = RNNSUITE_PLANTED(transposed_whh) && GH == H;
+      if (skip_recurrence) return;
       // Batch 1: W_hhᵀ·δ streaming W_hhᵀ's rows, each thread always the same rows.
       detail::parallel_for(*m.pool, H, 16, (kernels::index(1) << 16) / GH,
                            [&](kernels::index r0, kernels::index r1) {
                              detail::matvec_alternating(
                                  m.k, m.dh_carry.data(),
                                  (transposed ? m.weight_hh : m.weight_hh_t).data(),
-                                 delta_h + t * GH, r0, r1, GH, gru, t % 2 == 1);
+                                 delta_h + chunk_row * GH, r0, r1, GH, gru, t % 2 == 1);
                            });
     } else {
       detail::parallel_for(*m.pool, B, 8, 16, [&](kernels::index b0, kernels::index b1) {
         deltas(b0, b1);
-        if (RNNSUITE_PLANTED(missing_dh0_transpose) && t == 0) return;
-        const bool transposed = RNNSUITE_PLANTED(transposed_whh) && GH == H;
-        m.k.gemm_packed(m.dh_carry.data() + b0 * H, H, delta_h + (t * B + b0) * GH, GH, 1,
+        if (skip_recurrence) return;
+        m.k.gemm_packed(m.dh_carry.data() + b0 * H, H, delta_h + (chunk_row + b0) * GH, GH, 1,
                         (transposed ? m.packed_hh_t : m.packed_hh).data(), b1 - b0, H, GH, gru);
       });
     }
     if (RNNSUITE_PLANTED(float_accumulation))
       for (Real& v : m.dh_carry) v = static_cast<Real>(static_cast<float>(v));
+  };
+
+  // The chunks of the window [t_first, T), last first. After a chunk's steps, over all its rows
+  // while its deltas are still in cache: dW_ih += δ_xᵀ·x, dW_hh += δ_hᵀ·h_prev, db += Σ_rows δ,
+  // dx = δ_x·W_ih.
+  for (kernels::index t1 = T; t1 > t_first;) {
+    const kernels::index t0 = std::max(t_first, t1 - m.chunk);
+    for (kernels::index t = t1 - 1; t >= t0; --t) {
+      if (RNNSUITE_PLANTED(off_by_one) && t == t_first) {  // the loop stops one step early
+        std::fill(m.delta_x.begin(), m.delta_x.begin() + B * GH, Real(0));
+        if (gru) std::fill(m.delta_h.begin(), m.delta_h.begin() + B * GH, Real(0));
+        continue;
+      }
+      backward_step(t, t0);
+    }
+    const kernels::index rows = (t1 - t0) * B;
+    // Each thread takes the same rows of dW (gate units) or of dx in every chunk, so any thread
+    // count gives the same sums in the same order.
+    const bool accumulate = t1 < T;
+    detail::parallel_for(*m.pool, GH, 8, 16, [&](kernels::index g0, kernels::index g1) {
+      m.k.gemm(grads.weight_ih.data() + g0 * I, I, m.delta_x.data() + g0, 1, GH,
+               m.x.data() + t0 * B * I, I, g1 - g0, I, rows, accumulate);
+      m.k.gemm(grads.weight_hh.data() + g0 * H, H, delta_h + g0, 1, GH,
+               m.h.data() + t0 * state, H, g1 - g0, H, rows, accumulate);
+    });
+    m.k.column_sums(grads.bias_hh.data(), delta_h, rows, GH);
+    if (!bias_ih_is_bias_hh) {
+      const bool drop_last_step = RNNSUITE_PLANTED(bias_dropped_step) && t1 == T;
+      m.k.column_sums(grads.bias_ih.data(), m.delta_x.data(), rows - (drop_last_step ? B : 0), GH);
+    }
+    if (!grads.x.empty())
+      detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
+        m.k.gemm_packed(grads.x.data() + (t0 * B + r0) * I, I, m.delta_x.data() + r0 * GH, GH, 1,
+                        m.packed_ih.data(), r1 - r0, I, GH, false);
+      });
+    t1 = t0;
   }
+  if (bias_ih_is_bias_hh)
+    std::copy(grads.bias_hh.begin(), grads.bias_hh.end(), grads.bias_ih.begin());
+  if (!grads.x.empty() && RNNSUITE_PLANTED(dx_missing_last_step))
+    std::fill(grads.x.end() - B * I, grads.x.end(), Real(0));
 
   // Steps before the window receive nothing.
   if (!grads.h.empty()) std::fill(grads.h.begin(), grads.h.begin() + t_first * state, Real(0));
@@ -123,37 +176,6 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
       std::copy(m.dc_carry.begin(), m.dc_carry.end(), grads.c0.begin());
     else
       std::fill(grads.c0.begin(), grads.c0.end(), Real(0));
-  }
-
-  // After the loop, over all rows of the window at once:
-  //   dW_ih = δ_xᵀ·x, dW_hh = δ_hᵀ·h_prev, db = Σ_rows δ, dx = δ_x·W_ih.
-  const kernels::index rows = window * B;
-  const Real* delta_x = m.delta_x.data() + t_first * B * GH;
-  const Real* delta_h_window = delta_h + t_first * B * GH;
-  // Each thread takes the same rows of dW (gate units) or of dx, so any thread count gives the
-  // same sums in the same order.
-  detail::parallel_for(*m.pool, GH, 8, 16, [&](kernels::index g0, kernels::index g1) {
-    m.k.gemm(grads.weight_ih.data() + g0 * I, I, delta_x + g0, 1, GH,
-             m.x.data() + t_first * B * I, I, g1 - g0, I, rows, false);
-    m.k.gemm(grads.weight_hh.data() + g0 * H, H, delta_h_window + g0, 1, GH,
-             m.h.data() + t_first * state, H, g1 - g0, H, rows, false);
-  });
-  m.k.column_sums(grads.bias_hh.data(), delta_h_window, rows, GH);
-  const kernels::index bias_ih_rows = rows - (RNNSUITE_PLANTED(bias_dropped_step) ? B : 0);
-  // Outside GRU both biases see the same δ, so db_ih = db_hh: one pass over T·B·G·H deltas
-  // instead of two (about 1 % of lstm_t128_b16_i128_h128_f32's time).
-  if (delta_h_window == delta_x && bias_ih_rows == rows)
-    std::copy(grads.bias_hh.begin(), grads.bias_hh.end(), grads.bias_ih.begin());
-  else
-    m.k.column_sums(grads.bias_ih.data(), delta_x, bias_ih_rows, GH);
-  if (!grads.x.empty()) {
-    std::fill(grads.x.begin(), grads.x.begin() + t_first * B * I, Real(0));
-    detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
-      m.k.gemm_packed(grads.x.data() + (t_first * B + r0) * I, I, delta_x + r0 * GH, GH, 1,
-                      m.packed_ih.data(), r1 - r0, I, GH, false);
-    });
-    if (RNNSUITE_PLANTED(dx_missing_last_step))
-      std::fill(grads.x.end() - B * I, grads.x.end(), Real(0));
   }
 }
 

@@ -18,6 +18,11 @@ struct layer<Real>::impl {
   rnn::isa chosen_isa;
   kernels::table<Real> k;
   kernels::index T, B, I, H, GH;
+  // Steps per chunk. Forward computes the input projection, backward dx and the weight
+  // gradients, one chunk of steps at a time, so the chunk's gates and deltas are still in L2 when
+  // the next pass reads them (one GEMM over all T·B rows streamed 128 MiB arrays from memory at
+  // lstm_t1024_b64_i128_h128_f32). See chunk_steps in layer.cpp.
+  kernels::index chunk;
 
   // W_hh copied once, row-major as given and transposed: the batch-1 matvec takes dot products
   // along rows, W_hh·h' forward and W_hhᵀ·δ backward.
@@ -41,14 +46,16 @@ struct layer<Real>::impl {
 
   // Scratch.
   aligned_vector<Real> recurrent;  // B×GH: h'·W_hhᵀ of the current step
-  aligned_vector<Real> delta_x;    // T×B×GH: gate deltas, x side
-  aligned_vector<Real> delta_h;    // T×B×GH, GRU only: gate deltas, h side
+  aligned_vector<Real> delta_x;    // chunk×B×GH: gate deltas of one chunk, x side
+  aligned_vector<Real> delta_h;    // chunk×B×GH, GRU only: gate deltas of one chunk, h side
   aligned_vector<Real> dh_carry;   // B×H
   aligned_vector<Real> dc_carry;   // B×H, LSTM only
 
   std::unique_ptr<thread_pool> pool;  // layer_options.threads, the caller included
 
   bool has_forward = false;
+
+  void forward_step(kernels::index t);  // layer.cpp
 
   std::size_t activation_bytes() const {
     return (x.size() + gates.size() + h.size() + c.size() + hidden_n.size()) * sizeof(Real);

@@ -125,12 +125,13 @@ vec widen(const std::vector<Real>& v) { return vec(v.begin(), v.end()); }
 
 template <class Real>
 layer_result run_layer(const case_data& d, rnn::isa isa, std::int64_t steps = 0,
-                       bool with_final_grads = true, int threads = 1) {
+                       bool with_final_grads = true, int threads = 1,
+                       std::int64_t chunk_steps = 0) {
   problem p = d.p;
   p.precision = sizeof(Real) == 4 ? precision::f32 : precision::f64;
   const auto w_ih = to<Real>(d.weight_ih), w_hh = to<Real>(d.weight_hh);
   const auto b_ih = to<Real>(d.bias_ih), b_hh = to<Real>(d.bias_hh);
-  layer<Real> L(p, parameters_view<Real>{w_ih, w_hh, b_ih, b_hh}, layer_options{isa, threads});
+  layer<Real> L(p, parameters_view<Real>{w_ih, w_hh, b_ih, b_hh}, layer_options{isa, threads, chunk_steps});
   const std::size_t state = p.B * p.H, seq = p.T * state;
   const bool lstm = has_cell_state(p.cell);
   const auto x = to<Real>(d.x), h0 = to<Real>(d.h0), c0 = to<Real>(d.c0);

@@ -37,6 +37,11 @@ struct gradients_view {
 struct layer_options {
   std::optional<rnn::isa> isa;  // empty: default_isa()
   int threads = 1;              // worker threads for this layer's kernels (>= 1)
+  // Steps per chunk: forward computes the input projection, backward dx and the weight gradients,
+  // one chunk of steps at a time, so their gates and deltas are re-read from cache. 0 (the
+  // default) chooses it from the problem's sizes; more than T means one chunk. Results agree to
+  // rounding for every value: only the order in which dW sums its rows changes.
+  std::int64_t chunk_steps = 0;
 };
 
 template <class Real>
@@ -51,6 +56,8 @@ class layer {
 
   const problem& shape() const;
   rnn::isa isa() const;
+  // Steps per chunk in use: layer_options.chunk_steps, or the automatic choice, at most T.
+  std::int64_t chunk_steps() const;
   // Bytes of stored activations kept from forward for backward.
   std::size_t activation_bytes() const;
   // Bytes of everything the layer allocated up front (packed weights, activations, scratch).
