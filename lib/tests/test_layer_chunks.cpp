@@ -57,13 +57,7 @@ TEST_P(LayerChunks, FloatAgreesWithOneChunk) {
   check_chunks<float>(std::get<0>(GetParam()), std::get<1>(GetParam()), 1e-6);
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryIsaAndCell, LayerChunks,
-                         ::testing::Combine(::testing::ValuesIn(available_isas()),
-                                            ::testing::ValuesIn(all_cells)),
-                         [](const auto& info) {
-                           return isa_label(std::get<0>(info.param)) + "_" +
-                                  std::string(cell_name(std::get<1>(info.param)));
-                         });
+INSTANTIATE_TEST_SUITE_P(EveryIsaAndCell, LayerChunks, every_isa_and_cell(), isa_and_cell_name());
 
 TEST(LayerChunkOption, ClampedToTAndAutomaticWhenZero) {
   const case_data d = make_case(cell::gru, 5, 2, 3, 4, 5);

@@ -45,13 +45,7 @@ TEST_P(LayerForward, DoubleMatchesScalarLoop) {
   check_forward<double>(isa, c, 4, 1, 33, 70, 1e-13);
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryIsaAndCell, LayerForward,
-                         ::testing::Combine(::testing::ValuesIn(available_isas()),
-                                            ::testing::ValuesIn(all_cells)),
-                         [](const auto& info) {
-                           return isa_label(std::get<0>(info.param)) + "_" +
-                                  std::string(cell_name(std::get<1>(info.param)));
-                         });
+INSTANTIATE_TEST_SUITE_P(EveryIsaAndCell, LayerForward, every_isa_and_cell(), isa_and_cell_name());
 
 }  // namespace
 }  // namespace rnn::test

@@ -106,13 +106,7 @@ TEST_P(LayerGradients, EmptyFinalGradientsMeanZero) {
   EXPECT_LE(max_difference(without.x, finite_differences(d.x, whole)), 1e-7);
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryIsaAndCell, LayerGradients,
-                         ::testing::Combine(::testing::ValuesIn(available_isas()),
-                                            ::testing::ValuesIn(all_cells)),
-                         [](const auto& info) {
-                           return isa_label(std::get<0>(info.param)) + "_" +
-                                  std::string(cell_name(std::get<1>(info.param)));
-                         });
+INSTANTIATE_TEST_SUITE_P(EveryIsaAndCell, LayerGradients, every_isa_and_cell(), isa_and_cell_name());
 
 }  // namespace
 }  // namespace rnn::test

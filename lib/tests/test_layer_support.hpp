@@ -1,10 +1,13 @@
 #pragma once
 // Shared by the layer tests: a seeded problem, a plain scalar forward written to be obviously
 // right (long double, one loop per equation of DESIGN.md), and a runner for rnn::layer.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "rnn/layer.hpp"
@@ -161,5 +164,16 @@ inline double max_difference(const vec& a, const vec& b) {
 }
 
 inline std::string isa_label(rnn::isa i) { return std::string(isa_name(i)); }
+
+// Every (instruction set, cell) pair, and the test name "<isa>_<cell>" GoogleTest gives each.
+inline auto every_isa_and_cell() {
+  return ::testing::Combine(::testing::ValuesIn(available_isas()), ::testing::ValuesIn(all_cells));
+}
+struct isa_and_cell_name {
+  template <class Info>
+  std::string operator()(const Info& info) const {
+    return isa_label(std::get<0>(info.param)) + "_" + std::string(cell_name(std::get<1>(info.param)));
+  }
+};
 
 }  // namespace rnn::test

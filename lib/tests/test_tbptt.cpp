@@ -179,13 +179,7 @@ TEST_P(Truncation, BackwardTwiceSameResult) {
   EXPECT_EQ(grads(0), first);
 }
 
-INSTANTIATE_TEST_SUITE_P(EveryIsaAndCell, Truncation,
-                         ::testing::Combine(::testing::ValuesIn(available_isas()),
-                                            ::testing::ValuesIn(all_cells)),
-                         [](const auto& info) {
-                           return isa_label(std::get<0>(info.param)) + "_" +
-                                  std::string(cell_name(std::get<1>(info.param)));
-                         });
+INSTANTIATE_TEST_SUITE_P(EveryIsaAndCell, Truncation, every_isa_and_cell(), isa_and_cell_name());
 
 }  // namespace
 }  // namespace rnn::test
