@@ -33,8 +33,8 @@ void transpose(Real* out, const Real* in, kernels::index rows, kernels::index co
 // - larger weights: every chunk re-reads W_ih, W_hh and dW from L3, which at least 512 rows
 //   amortize; lstm_t128_b16_i512_h512_f32 235 / 225 / 219 ms at 128 / 256 / 512 rows, 219
 //   unchunked; lstm_t1024_b64_i512_h512_f32 within ±2 % from 128 rows to unchunked.
-kernels::index automatic_chunk_steps(kernels::index T, kernels::index B, kernels::index GH, kernels::index I,
-                           std::size_t real_bytes) {
+kernels::index automatic_chunk_steps(kernels::index T, kernels::index B, kernels::index GH,
+                                     kernels::index I, std::size_t real_bytes) {
   constexpr std::size_t weights_in_cache = std::size_t(1) << 20, delta_budget = 256 << 10;
   const std::size_t step_bytes = std::size_t(B) * std::size_t(GH) * real_bytes;
   const bool small_weights = std::size_t(GH) * std::size_t(I) * real_bytes <= weights_in_cache;
@@ -74,8 +74,9 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
   m->chosen_isa = chosen;
   m->k = kernels::for_isa<Real>(chosen);
   m->T = p.T, m->B = p.B, m->I = p.I, m->H = p.H, m->GH = p.G() * p.H;
-  m->chunk = options.chunk_steps > 0 ? std::min<kernels::index>(m->T, options.chunk_steps)
-                                     : automatic_chunk_steps(m->T, m->B, m->GH, m->I, sizeof(Real));
+  m->chunk = options.chunk_steps > 0
+                 ? std::min<kernels::index>(m->T, options.chunk_steps)
+                 : automatic_chunk_steps(m->T, m->B, m->GH, m->I, sizeof(Real));
   const bool lstm = p.cell == cell::lstm, gru = p.cell == cell::gru;
   // Packed sizes: the column count rounded up to whole panels, times K.
   const std::size_t panel = m->k.panel_width;

@@ -172,7 +172,8 @@ inline auto every_isa_and_cell() {
 struct isa_and_cell_name {
   template <class Info>
   std::string operator()(const Info& info) const {
-    return isa_label(std::get<0>(info.param)) + "_" + std::string(cell_name(std::get<1>(info.param)));
+    return isa_label(std::get<0>(info.param)) + "_" +
+           std::string(cell_name(std::get<1>(info.param)));
   }
 };
 
