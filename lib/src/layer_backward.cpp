@@ -66,8 +66,8 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
     std::fill(grads.weight_ih.begin(), grads.weight_ih.end(), Real(0));
     std::fill(grads.weight_hh.begin(), grads.weight_hh.end(), Real(0));
   }
-  std::fill(grads.bias_ih.begin(), grads.bias_ih.end(), Real(0));
   std::fill(grads.bias_hh.begin(), grads.bias_hh.end(), Real(0));
+  if (!bias_ih_is_bias_hh) std::fill(grads.bias_ih.begin(), grads.bias_ih.end(), Real(0));
   if (!grads.x.empty()) std::fill(grads.x.begin(), grads.x.begin() + t_first * B * I, Real(0));
 
   // Step t of the chunk starting at step t0: the gate deltas, then dL/dh_{t-1} = δ_h·W_hh, added
