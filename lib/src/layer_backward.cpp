@@ -110,6 +110,12 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
                                  (transposed ? m.weight_hh : m.weight_hh_t).data(),
                                  delta_h + chunk_row * GH, r0, r1, GH, gru, t % 2 == 1);
                            });
+    } else if (m.recurrent_by_columns) {
+      detail::parallel_for(*m.pool, B, 8, 16, deltas);
+      if (!skip_recurrence)
+        detail::gemm_by_columns(*m.pool, m.k, m.dh_carry.data(), H, delta_h + chunk_row * GH, GH,
+                                (transposed ? m.packed_hh_t : m.packed_hh).data(), B, H, GH,
+                                gru);
     } else {
       detail::parallel_for(*m.pool, B, 8, 16, [&](kernels::index b0, kernels::index b1) {
         deltas(b0, b1);

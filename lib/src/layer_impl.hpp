@@ -1,6 +1,7 @@
 #pragma once
 // The state of one rnn::layer, shared by layer.cpp (construction, forward) and
 // layer_backward.cpp. Every buffer is allocated once, in the constructor.
+#include <algorithm>
 #include <span>
 #include <string>
 
@@ -52,6 +53,11 @@ struct layer<Real>::impl {
   aligned_vector<Real> dc_carry;   // B×H, LSTM only
 
   std::unique_ptr<thread_pool> pool;  // layer_options.threads, the caller included
+  // Batch > 1 with several threads and a W_hh larger than half an L2: each step's recurrent
+  // product is split among the threads by its output columns instead of by batch rows, so each
+  // thread reads only its share of the packed W_hh (and keeps it in its cache) instead of all of
+  // it. It costs a second hand-off per step (product, then pointwise work by batch rows).
+  bool recurrent_by_columns = false;
 
   bool has_forward = false;
 
@@ -106,6 +112,19 @@ void matvec_alternating(const kernels::table<Real>& k, Real* y, const Real* w, c
     const kernels::index begin = r0 + b * block, end = std::min(r1, begin + block);
     k.matvec(y + begin, w + begin * cols, v, end - begin, cols, accumulate);
   }
+}
+
+// C (M×N) = or += A·B with B packed, split among the pool's threads by columns at panel
+// boundaries: each C element is computed by the same tile whatever the split, so results do not
+// depend on the thread count.
+template <class Real>
+void gemm_by_columns(thread_pool& pool, const kernels::table<Real>& k, Real* c, kernels::index ldc,
+                     const Real* a, kernels::index lda, const Real* packed, kernels::index M,
+                     kernels::index N, kernels::index K, bool accumulate) {
+  const kernels::index panel = k.panel_width;
+  parallel_for(pool, N, panel, 2 * panel, [&](kernels::index n0, kernels::index n1) {
+    k.gemm_packed(c + n0, ldc, a, lda, 1, packed + n0 * K, M, n1 - n0, K, accumulate);
+  });
 }
 
 // Throws "<where>: <name> has <actual> elements, expected <expected> (<shape>)".

@@ -1,5 +1,6 @@
 // layer_options.threads: the same bits as one thread, for every cell, at batch 1 (the split
-// matrix-vector path) and at a larger batch (split GEMM rows and pointwise rows).
+// matrix-vector path), at a larger batch (split GEMM rows and pointwise rows) and at a larger
+// batch with a W_hh over 1 MiB (per-step products split by columns, pointwise by rows).
 #include <gtest/gtest.h>
 
 #include "test_layer_support.hpp"
@@ -23,8 +24,9 @@ void expect_identical(const layer_result& a, const layer_result& b, const std::s
 class LayerThreads : public ::testing::TestWithParam<rnn::cell> {};
 
 TEST_P(LayerThreads, SameResultsAsOneThread) {
-  // H = 256 at batch 1 makes W_hh large enough (G·H·H >= 2^16) for the split matvec.
-  for (auto [B, I, H] : {std::tuple{1, 9, 256}, std::tuple{37, 13, 21}}) {
+  // H = 256 at batch 1 makes W_hh large enough (G·H·H >= 2^16) for the split matvec; H = 520
+  // makes every cell's W_hh larger than 1 MiB, and its G·H columns end in a partial panel.
+  for (auto [B, I, H] : {std::tuple{1, 9, 256}, std::tuple{37, 13, 21}, std::tuple{19, 7, 520}}) {
     const case_data d = make_case(GetParam(), 3, B, I, H, 121);
     for (rnn::isa isa : available_isas()) {
       const layer_result one = run_layer<float>(d, isa, 0, true, 1);
