@@ -208,14 +208,12 @@ void layer<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
   const kernels::index GH = m.GH;
   for (kernels::index t0 = 0; t0 < m.T; t0 += m.chunk) {
     const kernels::index t1 = std::min(m.T, t0 + m.chunk);
-    // The input projection of the chunk's steps as one GEMM, onto rows holding b_ih.
+    // The input projection of the chunk's steps as one GEMM: x·W_ihᵀ + b_ih.
     const kernels::index first_row = t0 * m.B, rows = (t1 - t0) * m.B;
     Real* gates = m.gates.data() + first_row * GH;
-    for (kernels::index r = 0; r < rows; ++r)
-      std::copy(m.bias_ih.begin(), m.bias_ih.end(), gates + r * GH);
     detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
-      m.k.gemm_packed(gates + r0 * GH, GH, m.x.data() + (first_row + r0) * m.I, m.I, 1,
-                      m.packed_ih_t.data(), r1 - r0, GH, m.I, true);
+      m.k.gemm_packed_onto_row(gates + r0 * GH, GH, m.x.data() + (first_row + r0) * m.I, m.I, 1,
+                               m.packed_ih_t.data(), m.bias_ih.data(), r1 - r0, GH, m.I);
     });
     for (kernels::index t = t0; t < t1; ++t) m.forward_step(t);
   }

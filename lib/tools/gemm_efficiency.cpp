@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
     report("register tile 8x48, K=128, all in L1",
            median_gflops([&] { for (int i = 0; i < calls; ++i)
                                  kernel::tile<kernel::tile_rows, kernel::tile_vectors>(
-                                     c.data(), n, a.data(), k, 1, b.data(), n, k, true); },
+                                     c.data(), n, a.data(), k, 1, b.data(), n, k, c.data(), n); },
                          2.0 * r * n * k * calls));
   }
 

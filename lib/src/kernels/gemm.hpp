@@ -1,6 +1,9 @@
 #pragma once
-// The GEMM micro-kernel: C = or += A·B with B row-major (row stride ldb) and A read through
-// arbitrary strides, so one kernel serves x·W_ihᵀ (A row-major), δ·W_hh and δᵀ·x (A transposed).
+// The GEMM micro-kernel: C = A·B, C += A·B or C = row + A·B (the row added to every row of C)
+// with B row-major (row stride ldb) and A read through arbitrary strides, so one kernel serves
+// x·W_ihᵀ + b_ih (A row-major), δ·W_hh and δᵀ·x (A transposed).
+// Internally the start value is a matrix `init` with row stride init_ld: null for zero, C itself
+// for +=, the row with stride 0.
 // Register blocking: a tile of R rows × V vectors of C stays in registers for a whole k-block;
 // each k loads V vectors of B once and broadcasts R elements of A. K is cut in blocks of
 // k_block rows so the B panel a tile streams through stays in L1.
@@ -22,13 +25,13 @@ struct gemm_kernel {
 
   template <int R, int V>
   static void tile(Real* c, index ldc, const Real* a, index a_row, index a_col, const Real* b,
-                   index ldb, index K, bool accumulate) {
+                   index ldb, index K, const Real* init, index init_ld) {
     batch sum[R][V];
 #pragma GCC unroll 8
     for (int r = 0; r < R; ++r)
 #pragma GCC unroll 8
       for (int v = 0; v < V; ++v)
-        sum[r][v] = accumulate ? batch::load_unaligned(c + r * ldc + v * width) : batch(Real(0));
+        sum[r][v] = init ? batch::load_unaligned(init + r * init_ld + v * width) : batch(Real(0));
     for (index k = 0; k < K; ++k) {
       const Real* b_row = b + k * ldb;
       batch b_vec[V];
@@ -50,49 +53,57 @@ struct gemm_kernel {
   // Columns past the last full vector: plain scalar dot products.
   static void tail_columns(Real* c, index ldc, const Real* a, index a_row, index a_col,
                            const Real* b, index ldb, index rows, index n_begin, index n_end,
-                           index K, bool accumulate) {
+                           index K, const Real* init, index init_ld) {
     for (index r = 0; r < rows; ++r)
       for (index n = n_begin; n < n_end; ++n) {
-        Real sum = accumulate ? c[r * ldc + n] : Real(0);
+        Real sum = init ? init[r * init_ld + n] : Real(0);
         for (index k = 0; k < K; ++k) sum += a[r * a_row + k * a_col] * b[k * ldb + n];
         c[r * ldc + n] = sum;
       }
   }
 
+  // Columns [0, N) of R rows; init's offsets follow c's (init + r·init_ld + n).
   template <int R>
   static void row_block(Real* c, index ldc, const Real* a, index a_row, index a_col, const Real* b,
-                        index ldb, index N, index K, bool accumulate) {
+                        index ldb, index N, index K, const Real* init, index init_ld) {
     // One row (batch 1, the matrix-vector case) gets 8 vectors in flight to cover FMA latency.
     constexpr int wide = R == 1 ? 8 : tile_vectors;
+    auto at = [&](index n) { return init ? init + n : nullptr; };
     index n = 0;
     for (; n + wide * width <= N; n += wide * width)
-      tile<R, wide>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, accumulate);
+      tile<R, wide>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, at(n), init_ld);
     if constexpr (wide > 2)  // a two-vector remainder (e.g. N = 512 = 10·48 + 32 in floats)
       for (; n + 2 * width <= N; n += 2 * width)
-        tile<R, 2>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, accumulate);
+        tile<R, 2>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, at(n), init_ld);
     for (; n + width <= N; n += width)
-      tile<R, 1>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, accumulate);
-    if (n < N) tail_columns(c, ldc, a, a_row, a_col, b, ldb, R, n, N, K, accumulate);
+      tile<R, 1>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, at(n), init_ld);
+    if (n < N) tail_columns(c, ldc, a, a_row, a_col, b, ldb, R, n, N, K, init, init_ld);
+  }
+
+  // K = 0: C = init.
+  static void fill(Real* c, index ldc, index M, index N, const Real* init, index init_ld) {
+    for (index m = 0; m < M; ++m)
+      for (index n = 0; n < N; ++n) c[m * ldc + n] = init ? init[m * init_ld + n] : Real(0);
   }
 
   static void run(Real* c, index ldc, const Real* a, index a_row, index a_col, const Real* b,
                   index ldb, index M, index N, index K, bool accumulate) {
     if (K == 0) {
-      if (!accumulate)
-        for (index m = 0; m < M; ++m)
-          for (index n = 0; n < N; ++n) c[m * ldc + n] = Real(0);
+      if (!accumulate) fill(c, ldc, M, N, nullptr, 0);
       return;
     }
     for (index k0 = 0; k0 < K; k0 += k_block) {
       const index kc = K - k0 < k_block ? K - k0 : k_block;
-      const bool acc = accumulate || k0 > 0;
+      const Real* init = accumulate || k0 > 0 ? c : nullptr;
       const Real* a_k = a + k0 * a_col;
       const Real* b_k = b + k0 * ldb;
       index m = 0;
       for (; m + tile_rows <= M; m += tile_rows)
-        row_block<tile_rows>(c + m * ldc, ldc, a_k + m * a_row, a_row, a_col, b_k, ldb, N, kc, acc);
+        row_block<tile_rows>(c + m * ldc, ldc, a_k + m * a_row, a_row, a_col, b_k, ldb, N, kc,
+                             init ? init + m * ldc : nullptr, ldc);
       for (; m < M; ++m)
-        row_block<1>(c + m * ldc, ldc, a_k + m * a_row, a_row, a_col, b_k, ldb, N, kc, acc);
+        row_block<1>(c + m * ldc, ldc, a_k + m * a_row, a_row, a_col, b_k, ldb, N, kc,
+                     init ? init + m * ldc : nullptr, ldc);
     }
   }
 
@@ -118,13 +129,26 @@ struct gemm_kernel {
   static constexpr index small_m = 128, large_m_block = 8;
   static void run_packed(Real* c, index ldc, const Real* a, index a_row, index a_col,
                          const Real* packed, index M, index N, index K, bool accumulate) {
+    run_packed_from(c, ldc, a, a_row, a_col, packed, M, N, K, accumulate ? c : nullptr, ldc);
+  }
+  // C = row + A·B for every row of C: x·W_ihᵀ + b_ih without first copying b_ih into each row.
+  // The bits are those of copying the row and accumulating.
+  static void run_packed_onto_row(Real* c, index ldc, const Real* a, index a_row, index a_col,
+                                  const Real* packed, const Real* row, index M, index N, index K) {
+    run_packed_from(c, ldc, a, a_row, a_col, packed, M, N, K, row, 0);
+  }
+  static void run_packed_from(Real* c, index ldc, const Real* a, index a_row, index a_col,
+                              const Real* packed, index M, index N, index K, const Real* init,
+                              index init_ld) {
     if (K == 0) {
-      run(c, ldc, a, a_row, a_col, packed, panel_width, M, N, K, accumulate);
+      if (init != c) fill(c, ldc, M, N, init, init_ld);
       return;
     }
     for (index k0 = 0; k0 < K; k0 += k_block) {
       const index kc = K - k0 < k_block ? K - k0 : k_block;
-      const bool acc = accumulate || k0 > 0;
+      // The first k-block starts from init, the others from the partial sums in C.
+      const Real* start = k0 > 0 ? c : init;
+      const index start_ld = k0 > 0 ? ldc : init_ld;
       const Real* a_k = a + k0 * a_col;
       const index m_block = M <= small_m ? small_m : large_m_block;
       for (index m0 = 0; m0 < M; m0 += m_block) {
@@ -133,12 +157,15 @@ struct gemm_kernel {
           const index columns = N - p0 < panel_width ? N - p0 : panel_width;
           const Real* panel = packed + p0 * K + k0 * panel_width;
           index m = m0;
+          auto start_at = [&](index row) {
+            return start ? start + row * start_ld + p0 : nullptr;
+          };
           for (; m + tile_rows <= m_end; m += tile_rows)
             row_block<tile_rows>(c + m * ldc + p0, ldc, a_k + m * a_row, a_row, a_col, panel,
-                                 panel_width, columns, kc, acc);
+                                 panel_width, columns, kc, start_at(m), start_ld);
           for (; m < m_end; ++m)
             row_block<1>(c + m * ldc + p0, ldc, a_k + m * a_row, a_row, a_col, panel,
-                         panel_width, columns, kc, acc);
+                         panel_width, columns, kc, start_at(m), start_ld);
         }
       }
     }

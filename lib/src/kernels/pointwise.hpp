@@ -154,6 +154,7 @@ template <class Real, class Arch>
 table<Real> make_table() {
   return {&gemm_kernel<Real, Arch>::run,
           &gemm_kernel<Real, Arch>::run_packed,
+          &gemm_kernel<Real, Arch>::run_packed_onto_row,
           &gemm_kernel<Real, Arch>::pack_panels,
           gemm_kernel<Real, Arch>::panel_width,
           &matvec_kernel<Real, Arch>::run,

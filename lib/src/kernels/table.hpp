@@ -53,6 +53,9 @@ struct table {
   // The same with B packed by pack_panels (weights, packed once per layer).
   void (*gemm_packed)(Real* c, index ldc, const Real* a, index a_row, index a_col,
                       const Real* packed, index M, index N, index K, bool accumulate);
+  // C = row + A·B, the row (N) added to every row of C, B packed.
+  void (*gemm_packed_onto_row)(Real* c, index ldc, const Real* a, index a_row, index a_col,
+                               const Real* packed, const Real* row, index M, index N, index K);
   // packed (ceil(N / panel_width)·panel_width·K) = panels of src (K×N row-major).
   void (*pack_panels)(Real* packed, const Real* src, index K, index N);
   index panel_width;
