@@ -201,7 +201,6 @@ void layer<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
   detail::check_size(where, "h_n", h_n.size(), state, "B×H");
   detail::check_size(where, "c_n", c_n.size(), lstm ? state : 0, lstm ? "B×H" : "empty, not LSTM");
 
-  std::copy(x.begin(), x.end(), m.x.begin());
   std::copy(h0.begin(), h0.end(), m.h.begin());
   if (lstm) std::copy(c0.begin(), c0.end(), m.c.begin());
 
@@ -209,15 +208,23 @@ void layer<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
   for (kernels::index t0 = 0; t0 < m.T; t0 += m.chunk) {
     const kernels::index t1 = std::min(m.T, t0 + m.chunk);
     // The input projection of the chunk's steps as one GEMM: x·W_ihᵀ + b_ih.
+    // x and the output are copied a chunk at a time, each thread its rows, while the rows are
+    // in its cache: the chunk's x just before the GEMM reads it, the chunk's h just after the
+    // steps wrote it (whole-sequence copies streamed twice T·B·(I + H) values from memory).
     const kernels::index first_row = t0 * m.B, rows = (t1 - t0) * m.B;
     Real* gates = m.gates.data() + first_row * GH;
     detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
-      m.k.gemm_packed_onto_row(gates + r0 * GH, GH, m.x.data() + (first_row + r0) * m.I, m.I, 1,
-                               m.packed_ih_t.data(), m.bias_ih.data(), r1 - r0, GH, m.I);
+      const std::size_t x0 = (first_row + r0) * m.I, x1 = (first_row + r1) * m.I;
+      std::copy(x.begin() + x0, x.begin() + x1, m.x.begin() + x0);
+      m.k.gemm_packed_onto_row(gates + r0 * GH, GH, m.x.data() + x0, m.I, 1, m.packed_ih_t.data(),
+                               m.bias_ih.data(), r1 - r0, GH, m.I);
     });
     for (kernels::index t = t0; t < t1; ++t) m.forward_step(t);
+    detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
+      const std::size_t o0 = (first_row + r0) * m.H, o1 = (first_row + r1) * m.H;
+      std::copy(m.h.begin() + state + o0, m.h.begin() + state + o1, output.begin() + o0);
+    });
   }
-  std::copy(m.h.begin() + state, m.h.end(), output.begin());
   std::copy(m.h.end() - state, m.h.end(), h_n.begin());
   if (lstm) std::copy(m.c.end() - state, m.c.end(), c_n.begin());
   m.has_forward = true;

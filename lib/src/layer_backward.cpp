@@ -142,20 +142,20 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
       backward_step(t, t0);
     }
     const kernels::index rows = (t1 - t0) * B;
-    // Each thread takes the same rows of dW (gate units) or of dx in every chunk, so any thread
-    // count gives the same sums in the same order.
+    // Each thread takes the same rows of dW and entries of db (gate units) or rows of dx in every
+    // chunk, so any thread count gives the same sums in the same order.
     const bool accumulate = t1 < T;
+    const bool drop_last_step = RNNSUITE_PLANTED(bias_dropped_step) && t1 == T;
     detail::parallel_for(*m.pool, GH, 8, 16, [&](kernels::index g0, kernels::index g1) {
       m.k.gemm(grads.weight_ih.data() + g0 * I, I, m.delta_x.data() + g0, 1, GH,
                m.x.data() + t0 * B * I, I, g1 - g0, I, rows, accumulate);
       m.k.gemm(grads.weight_hh.data() + g0 * H, H, delta_h + g0, 1, GH,
                m.h.data() + t0 * state, H, g1 - g0, H, rows, accumulate);
+      m.k.column_sums(grads.bias_hh.data() + g0, delta_h + g0, GH, rows, g1 - g0);
+      if (!bias_ih_is_bias_hh)
+        m.k.column_sums(grads.bias_ih.data() + g0, m.delta_x.data() + g0, GH,
+                        rows - (drop_last_step ? B : 0), g1 - g0);
     });
-    m.k.column_sums(grads.bias_hh.data(), delta_h, rows, GH);
-    if (!bias_ih_is_bias_hh) {
-      const bool drop_last_step = RNNSUITE_PLANTED(bias_dropped_step) && t1 == T;
-      m.k.column_sums(grads.bias_ih.data(), m.delta_x.data(), rows - (drop_last_step ? B : 0), GH);
-    }
     if (!grads.x.empty())
       detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
         m.k.gemm_packed(grads.x.data() + (t0 * B + r0) * I, I, m.delta_x.data() + r0 * GH, GH, 1,

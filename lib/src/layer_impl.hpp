@@ -55,8 +55,9 @@ struct layer<Real>::impl {
   std::unique_ptr<thread_pool> pool;  // layer_options.threads, the caller included
   // Batch > 1 with several threads and a W_hh larger than half an L2: each step's recurrent
   // product is split among the threads by its output columns instead of by batch rows, so each
-  // thread reads only its share of the packed W_hh (and keeps it in its cache) instead of all of
-  // it. It costs a second hand-off per step (product, then pointwise work by batch rows).
+  // thread streams only its share of the packed W_hh from L3 instead of all of it. It costs a
+  // second hand-off per step (product, then pointwise work by batch rows); below 1 MiB that cost
+  // is larger than the gain (docs/performance-limits.md).
   bool recurrent_by_columns = false;
 
   bool has_forward = false;

@@ -171,10 +171,10 @@ struct gemm_kernel {
     }
   }
 
-  static void column_sums(Real* sums, const Real* a, index M, index N) {
+  static void column_sums(Real* sums, const Real* a, index lda, index M, index N) {
     for (index m = 0; m < M; ++m)
       S::for_each_chunk(N, [&](index j, index n) {
-        S::store(sums + j, S::load(sums + j, n) + S::load(a + m * N + j, n), n);
+        S::store(sums + j, S::load(sums + j, n) + S::load(a + m * lda + j, n), n);
       });
   }
 };

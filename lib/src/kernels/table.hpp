@@ -61,8 +61,8 @@ struct table {
   index panel_width;
   // y (rows) = or += W·v, W rows×cols row-major: the batch-1 recurrent product.
   void (*matvec)(Real* y, const Real* w, const Real* v, index rows, index cols, bool accumulate);
-  // sums (N) += Σ over the M rows of a (M×N, row stride N).
-  void (*column_sums)(Real* sums, const Real* a, index M, index N);
+  // sums (N) += Σ over the M rows of a (M×N, row stride lda), row by row in order.
+  void (*column_sums)(Real* sums, const Real* a, index lda, index M, index N);
   void (*forward_step)(rnn::cell cell, const step_forward<Real>& s);
   void (*backward_step)(rnn::cell cell, const step_backward<Real>& s);
 };
