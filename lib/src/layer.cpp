@@ -35,9 +35,10 @@ void transpose(Real* out, const Real* in, kernels::index rows, kernels::index co
 //   unchunked; lstm_t1024_b64_i512_h512_f32 within ±2 % from 128 rows to unchunked.
 kernels::index automatic_chunk_steps(kernels::index T, kernels::index B, kernels::index GH,
                                      kernels::index I, std::size_t real_bytes) {
-  constexpr std::size_t weights_in_cache = std::size_t(1) << 20, delta_budget = 256 << 10;
+  constexpr std::size_t delta_budget = 256 << 10;
   const std::size_t step_bytes = std::size_t(B) * std::size_t(GH) * real_bytes;
-  const bool small_weights = std::size_t(GH) * std::size_t(I) * real_bytes <= weights_in_cache;
+  const bool small_weights =
+      std::size_t(GH) * std::size_t(I) * real_bytes <= detail::half_of_l2;
   const kernels::index rows = small_weights ? 256 : 512;
   kernels::index steps = (rows + B - 1) / B;
   if (small_weights)
@@ -138,11 +139,8 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
     throw error("problem " + name + ": T=" + std::to_string(p.T) + " needs " +
                 std::to_string(bytes) + " bytes of workspace, which cannot be allocated");
   }
-  // Half of this CPU's 2 MiB L2 per core: a W_hh above it no longer stays in the cache of a
-  // thread that reads all of it every step.
-  constexpr std::size_t shared_weights_in_cache = std::size_t(1) << 20;
   m->recurrent_by_columns = options.threads > 1 && p.B > 1 &&
-                            n.weight_hh * sizeof(Real) > shared_weights_in_cache;
+                            n.weight_hh * sizeof(Real) > detail::half_of_l2;
   try {
     m->pool = std::make_unique<thread_pool>(options.threads);
   } catch (const std::system_error& e) {

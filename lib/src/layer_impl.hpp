@@ -70,6 +70,11 @@ struct layer<Real>::impl {
 };
 
 namespace detail {
+// Half of this CPU's 2 MiB L2 per core: the size below which a matrix read every step stays in a
+// core's cache alongside the step's other data. The batch-1 sweep order, the chunk size and the
+// column split of the per-step products all switch at it (each measured, see their comments).
+inline constexpr std::size_t half_of_l2 = std::size_t(1) << 20;
+
 // Runs body(begin, end) over a split of [0, total) among the pool's threads, cut at multiples of
 // `grain` and the same way on every call. Work below min_total runs on the caller alone.
 // The kernels compute each row (of C, of a matvec in groups of 4 rows, of a pointwise step)
@@ -100,9 +105,8 @@ template <class Real>
 void matvec_alternating(const kernels::table<Real>& k, Real* y, const Real* w, const Real* v,
                         kernels::index r0, kernels::index r1, kernels::index cols,
                         bool accumulate, bool backwards) {
-  // A W that stays in L2 (half of this CPU's 2 MiB) gains nothing from the order: one call.
-  constexpr std::size_t fits_in_cache = std::size_t(1) << 20;
-  if (std::size_t(r1 - r0) * std::size_t(cols) * sizeof(Real) <= fits_in_cache) {
+  // A W that stays in L2 gains nothing from the order: one call.
+  if (std::size_t(r1 - r0) * std::size_t(cols) * sizeof(Real) <= half_of_l2) {
     k.matvec(y + r0, w + r0 * cols, v, r1 - r0, cols, accumulate);
     return;
   }
