@@ -26,19 +26,21 @@ void transpose(Real* out, const Real* in, kernels::index rows, kernels::index co
 }
 
 // Steps per chunk. Measured fwd+bwd, one thread (rnnsuite_time_layer with the chunk forced):
-// - weights that fit in L2 (W_ih ≤ 1 MiB): about 256 rows per chunk, but no more than 256 KiB of
-//   deltas, so a chunk's gates and deltas are re-read from L2; lstm_t1024_b64_i128_h128_f32
+// - weights that fit in half of L2 (W_ih ≤ 1 MiB on a 2 MiB L2): about 256 rows per chunk, but
+//   no more than 256 KiB of deltas, so a chunk's gates and deltas are re-read from L2;
+//   lstm_t1024_b64_i128_h128_f32
 //   413–425 ms at 1–2 steps (64–128 rows), 437–450 at 4–8, 532 at 128 and 565 unchunked;
 //   lstm_t1024_b16_i128_h128_f32 118 / 109 / 106 / 112 ms at 1 / 4 / 16 / 64 steps;
 // - larger weights: every chunk re-reads W_ih, W_hh and dW from L3, which at least 512 rows
 //   amortize; lstm_t128_b16_i512_h512_f32 235 / 225 / 219 ms at 128 / 256 / 512 rows, 219
 //   unchunked; lstm_t1024_b64_i512_h512_f32 within ±2 % from 128 rows to unchunked.
 kernels::index automatic_chunk_steps(kernels::index T, kernels::index B, kernels::index GH,
-                                     kernels::index I, std::size_t real_bytes) {
+                                     kernels::index I, std::size_t real_bytes,
+                                     std::size_t half_of_l2) {
   constexpr std::size_t delta_budget = 256 << 10;
   const std::size_t step_bytes = std::size_t(B) * std::size_t(GH) * real_bytes;
   const bool small_weights =
-      std::size_t(GH) * std::size_t(I) * real_bytes <= detail::half_of_l2;
+      std::size_t(GH) * std::size_t(I) * real_bytes <= half_of_l2;
   const kernels::index rows = small_weights ? 256 : 512;
   kernels::index steps = (rows + B - 1) / B;
   if (small_weights)
@@ -63,6 +65,10 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
   if (options.chunk_steps < 0)
     throw error("layer_options.chunk_steps must be >= 0 (0: automatic), got " +
                 std::to_string(options.chunk_steps));
+  // A cache smaller than a page or larger than 1 TiB is a unit mistake, not a machine.
+  if (options.l2_bytes != 0 && (options.l2_bytes < 4096 || options.l2_bytes > (std::size_t(1) << 40)))
+    throw error("layer_options.l2_bytes must be 0 (ask the OS) or in [4096, 2^40] bytes, got " +
+                std::to_string(options.l2_bytes));
   const char* where = "layer";
   detail::check_size(where, "parameters.weight_ih", params.weight_ih.size(), n.weight_ih, "(G·H)×I");
   detail::check_size(where, "parameters.weight_hh", params.weight_hh.size(), n.weight_hh, "(G·H)×H");
@@ -75,9 +81,11 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
   m->chosen_isa = chosen;
   m->k = kernels::for_isa<Real>(chosen);
   m->T = p.T, m->B = p.B, m->I = p.I, m->H = p.H, m->GH = p.G() * p.H;
+  m->l2_bytes = options.l2_bytes != 0 ? options.l2_bytes : l2_cache_bytes();
+  m->half_of_l2 = m->l2_bytes / 2;
   m->chunk = options.chunk_steps > 0
                  ? std::min<kernels::index>(m->T, options.chunk_steps)
-                 : automatic_chunk_steps(m->T, m->B, m->GH, m->I, sizeof(Real));
+                 : automatic_chunk_steps(m->T, m->B, m->GH, m->I, sizeof(Real), m->half_of_l2);
   const bool lstm = p.cell == cell::lstm, gru = p.cell == cell::gru;
   // Packed sizes: the column count rounded up to whole panels, times K.
   const std::size_t panel = m->k.panel_width;
@@ -140,7 +148,7 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
                 std::to_string(bytes) + " bytes of workspace, which cannot be allocated");
   }
   m->recurrent_by_columns = options.threads > 1 && p.B > 1 &&
-                            n.weight_hh * sizeof(Real) > detail::half_of_l2;
+                            n.weight_hh * sizeof(Real) > m->half_of_l2;
   try {
     m->pool = std::make_unique<thread_pool>(options.threads);
   } catch (const std::system_error& e) {
@@ -163,6 +171,9 @@ template <class Real>
 rnn::isa layer<Real>::isa() const { return impl_->chosen_isa; }
 template <class Real>
 std::int64_t layer<Real>::chunk_steps() const { return impl_->chunk; }
+
+template <class Real>
+std::size_t layer<Real>::l2_bytes() const { return impl_->l2_bytes; }
 
 template <class Real>
 std::size_t layer<Real>::activation_bytes() const {
@@ -260,7 +271,7 @@ void layer<Real>::impl::forward_step(kernels::index t) {
     detail::parallel_for(*m.pool, GH, 16, (kernels::index(1) << 16) / m.H,
                          [&](kernels::index r0, kernels::index r1) {
       detail::matvec_alternating(m.k, m.recurrent.data(), m.weight_hh.data(), m.h.data() + s0,
-                                 r0, r1, m.H, false, t % 2 == 1);
+                                 r0, r1, m.H, false, t % 2 == 1, m.half_of_l2);
     });
     step_rows(0, 1);
   } else {

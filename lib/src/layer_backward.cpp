@@ -108,7 +108,8 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
                              detail::matvec_alternating(
                                  m.k, m.dh_carry.data(),
                                  (transposed ? m.weight_hh : m.weight_hh_t).data(),
-                                 delta_h + chunk_row * GH, r0, r1, GH, gru, t % 2 == 1);
+                                 delta_h + chunk_row * GH, r0, r1, GH, gru, t % 2 == 1,
+                                 m.half_of_l2);
                            });
     } else if (m.recurrent_by_columns) {
       detail::parallel_for(*m.pool, B, 8, 16, deltas);

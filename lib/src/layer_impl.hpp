@@ -24,6 +24,13 @@ struct layer<Real>::impl {
   // the next pass reads them (one GEMM over all T·B rows streamed 128 MiB arrays from memory at
   // lstm_t1024_b64_i128_h128_f32). See chunk_steps in layer.cpp.
   kernels::index chunk;
+  std::size_t l2_bytes;  // layer_options.l2_bytes, or l2_cache_bytes()
+  // Half of one core's L2: the size below which a matrix read every
+  // step stays in a core's cache alongside the step's other data. The batch-1 sweep order, the
+  // chunk size and the column split of the per-step products all switch at it (each measured,
+  // see their comments). It follows the machine: the same problem on a 2 MiB-L2 Xeon and a
+  // 1 MiB-L2 Zen 5 can take different sides.
+  std::size_t half_of_l2;
 
   // W_hh copied once, row-major as given and transposed: the batch-1 matvec takes dot products
   // along rows, W_hh·h' forward and W_hhᵀ·δ backward.
@@ -70,11 +77,6 @@ struct layer<Real>::impl {
 };
 
 namespace detail {
-// Half of this CPU's 2 MiB L2 per core: the size below which a matrix read every step stays in a
-// core's cache alongside the step's other data. The batch-1 sweep order, the chunk size and the
-// column split of the per-step products all switch at it (each measured, see their comments).
-inline constexpr std::size_t half_of_l2 = std::size_t(1) << 20;
-
 // Runs body(begin, end) over a split of [0, total) among the pool's threads, cut at multiples of
 // `grain` and the same way on every call. Work below min_total runs on the caller alone.
 // The kernels compute each row (of C, of a matvec in groups of 4 rows, of a pointwise step)
@@ -104,7 +106,7 @@ void parallel_for(thread_pool& pool, kernels::index total, kernels::index grain,
 template <class Real>
 void matvec_alternating(const kernels::table<Real>& k, Real* y, const Real* w, const Real* v,
                         kernels::index r0, kernels::index r1, kernels::index cols,
-                        bool accumulate, bool backwards) {
+                        bool accumulate, bool backwards, std::size_t half_of_l2) {
   // A W that stays in L2 gains nothing from the order: one call.
   if (std::size_t(r1 - r0) * std::size_t(cols) * sizeof(Real) <= half_of_l2) {
     k.matvec(y + r0, w + r0 * cols, v, r1 - r0, cols, accumulate);

@@ -129,12 +129,13 @@ vec widen(const std::vector<Real>& v) { return vec(v.begin(), v.end()); }
 template <class Real>
 layer_result run_layer(const case_data& d, rnn::isa isa, std::int64_t steps = 0,
                        bool with_final_grads = true, int threads = 1,
-                       std::int64_t chunk_steps = 0) {
+                       std::int64_t chunk_steps = 0, std::size_t l2_bytes = 0) {
   problem p = d.p;
   p.precision = sizeof(Real) == 4 ? precision::f32 : precision::f64;
   const auto w_ih = to<Real>(d.weight_ih), w_hh = to<Real>(d.weight_hh);
   const auto b_ih = to<Real>(d.bias_ih), b_hh = to<Real>(d.bias_hh);
-  layer<Real> L(p, parameters_view<Real>{w_ih, w_hh, b_ih, b_hh}, layer_options{isa, threads, chunk_steps});
+  layer<Real> L(p, parameters_view<Real>{w_ih, w_hh, b_ih, b_hh},
+                layer_options{isa, threads, chunk_steps, l2_bytes});
   const std::size_t state = p.B * p.H, seq = p.T * state;
   const bool lstm = has_cell_state(p.cell);
   const auto x = to<Real>(d.x), h0 = to<Real>(d.h0), c0 = to<Real>(d.c0);
@@ -149,6 +150,20 @@ layer_result run_layer(const case_data& d, rnn::isa isa, std::int64_t steps = 0,
              steps);
   return {widen(out), widen(h_n), widen(c_n), widen(dw_ih), widen(dw_hh), widen(db_ih),
           widen(db_hh), widen(dx), widen(dh0), widen(dc0), widen(dh), widen(dc)};
+}
+
+// Every output and gradient bit for bit (the paths that must not change a single bit).
+inline void expect_identical(const layer_result& a, const layer_result& b, const std::string& what) {
+  EXPECT_EQ(a.output, b.output) << what;
+  EXPECT_EQ(a.c_n, b.c_n) << what;
+  EXPECT_EQ(a.weight_ih, b.weight_ih) << what;
+  EXPECT_EQ(a.weight_hh, b.weight_hh) << what;
+  EXPECT_EQ(a.bias_ih, b.bias_ih) << what;
+  EXPECT_EQ(a.bias_hh, b.bias_hh) << what;
+  EXPECT_EQ(a.x, b.x) << what;
+  EXPECT_EQ(a.h0, b.h0) << what;
+  EXPECT_EQ(a.c0, b.c0) << what;
+  EXPECT_EQ(a.h, b.h) << what;
 }
 
 // Largest |a_i − b_i| / (1 + |b_i|): relative for large values, absolute near zero.

@@ -1,6 +1,7 @@
 // A tiny timing program for lib's own tuning (the benchmark suite proper lives in bench/):
-//   rnnsuite_time_layer <descriptor> [repetitions] [threads] [chunk_steps]
-// (chunk_steps: layer_options.chunk_steps, 0 = automatic) runs forward+backward on seeded data and prints the median time and GFLOP/s (3× forward FLOPs).
+//   rnnsuite_time_layer <descriptor> [repetitions] [threads] [chunk_steps] [l2_kib]
+// (chunk_steps: layer_options.chunk_steps, 0 = automatic; l2_kib: layer_options.l2_bytes in KiB,
+// 0 = what the OS reports) runs forward+backward on seeded data and prints the median time and GFLOP/s (3× forward FLOPs).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,7 +15,8 @@
 namespace {
 
 template <class Real>
-int time_layer(const rnn::problem& p, int repetitions, int threads, int chunk_steps) {
+int time_layer(const rnn::problem& p, int repetitions, int threads, int chunk_steps,
+               std::size_t l2_bytes) {
   const rnn::tensor_sizes n = rnn::sizes_of(p);
   // Values in [-0.5, 0.5): realistic pre-activations (tanh branches on its argument).
   auto fill = [](std::size_t count, unsigned seed) {
@@ -27,7 +29,7 @@ int time_layer(const rnn::problem& p, int repetitions, int threads, int chunk_st
   const auto x = fill(n.x, 4), h0 = fill(n.state, 5), g_out = fill(n.sequence, 6);
   const bool lstm = rnn::has_cell_state(p.cell);
   const auto c0 = lstm ? fill(n.state, 7) : std::vector<Real>{};
-  rnn::layer<Real> L(p, {w_ih, w_hh, b, b}, rnn::layer_options{std::nullopt, threads, chunk_steps});
+  rnn::layer<Real> L(p, {w_ih, w_hh, b, b}, rnn::layer_options{std::nullopt, threads, chunk_steps, l2_bytes});
   std::vector<Real> out(n.sequence), h_n(n.state), c_n(lstm ? n.state : 0);
   std::vector<Real> dw_ih(n.weight_ih), dw_hh(n.weight_hh), db_ih(n.bias), db_hh(n.bias);
   std::vector<Real> dx(n.x), dh0(n.state), dc0(lstm ? n.state : 0);
@@ -43,10 +45,10 @@ int time_layer(const rnn::problem& p, int repetitions, int threads, int chunk_st
   std::sort(seconds.begin(), seconds.end());
   std::sort(forward_seconds.begin(), forward_seconds.end());
   const double median = seconds[seconds.size() / 2];
-  std::printf("%s isa=%s threads=%d chunk_steps=%lld fwd+bwd median %.3f ms (min %.3f; forward %.3f) %.1f GFLOP/s, %.0f steps/s, "
+  std::printf("%s isa=%s threads=%d chunk_steps=%lld l2=%zu KiB fwd+bwd median %.3f ms (min %.3f; forward %.3f) %.1f GFLOP/s, %.0f steps/s, "
               "activations %zu B, workspace %zu B\n",
               rnn::format_problem(p).c_str(), std::string(rnn::isa_name(L.isa())).c_str(), threads,
-              static_cast<long long>(L.chunk_steps()),
+              static_cast<long long>(L.chunk_steps()), L.l2_bytes() >> 10,
               median * 1e3, seconds.front() * 1e3, forward_seconds[forward_seconds.size() / 2] * 1e3, rnn::forward_backward_flops(p) / median * 1e-9,
               double(p.T * p.B) / median, L.activation_bytes(), L.workspace_bytes());
   return 0;
@@ -68,7 +70,8 @@ int parse_count(const char* name, const char* text, long limit, long minimum = 1
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s <problem descriptor> [repetitions] [threads] [chunk_steps]\n",
+    std::fprintf(stderr,
+                 "usage: %s <problem descriptor> [repetitions] [threads] [chunk_steps] [l2_kib]\n",
                  argv[0]);
     return 2;
   }
@@ -78,9 +81,11 @@ int main(int argc, char** argv) {
     const int threads = argc > 3 ? parse_count("threads", argv[3], 256) : 1;
     // 0 (automatic) is the default; a given value must be a step count.
     const int chunk_steps = argc > 4 ? parse_count("chunk_steps", argv[4], 1 << 30, 0) : 0;
+    const std::size_t l2_bytes =
+        std::size_t(argc > 5 ? parse_count("l2_kib", argv[5], 1 << 30, 0) : 0) << 10;
     return p.precision == rnn::precision::f32
-               ? time_layer<float>(p, repetitions, threads, chunk_steps)
-               : time_layer<double>(p, repetitions, threads, chunk_steps);
+               ? time_layer<float>(p, repetitions, threads, chunk_steps, l2_bytes)
+               : time_layer<double>(p, repetitions, threads, chunk_steps, l2_bytes);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 
+#include "rnn/cache.hpp"
 #include "rnn/isa.hpp"
 #include "rnn/problem.hpp"
 
@@ -42,6 +43,10 @@ struct layer_options {
   // default) chooses it from the problem's sizes; more than T means one chunk. Results agree to
   // rounding for every value: only the order in which dW sums its rows changes.
   std::int64_t chunk_steps = 0;
+  // One core's L2 in bytes, which the blocking follows: the batch-1 sweep order, the automatic
+  // chunk size and, with several threads, how each step's recurrent product is split. 0 (the
+  // default) takes l2_cache_bytes() (rnn/cache.hpp). Results agree to rounding for every value.
+  std::size_t l2_bytes = 0;
 };
 
 template <class Real>
@@ -58,6 +63,8 @@ class layer {
   rnn::isa isa() const;
   // Steps per chunk in use: layer_options.chunk_steps, or the automatic choice, at most T.
   std::int64_t chunk_steps() const;
+  // The L2 size in bytes the blocking follows: layer_options.l2_bytes, or l2_cache_bytes().
+  std::size_t l2_bytes() const;
   // Bytes of stored activations kept from forward for backward.
   std::size_t activation_bytes() const;
   // Bytes of everything the layer allocated up front (packed weights, activations, scratch).
