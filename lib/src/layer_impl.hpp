@@ -63,8 +63,8 @@ struct layer<Real>::impl {
   // Batch > 1 with several threads and a W_hh larger than half an L2: each step's recurrent
   // product is split among the threads by its output columns instead of by batch rows, so each
   // thread streams only its share of the packed W_hh from L3 instead of all of it. It costs a
-  // second hand-off per step (product, then pointwise work by batch rows); below 1 MiB that cost
-  // is larger than the gain (docs/performance-limits.md).
+  // second hand-off per step (product, then pointwise work by batch rows); below 1 MiB, half the
+  // Xeon's L2, that cost was larger than the gain (docs/performance-limits-xeon.md).
   bool recurrent_by_columns = false;
 
   bool has_forward = false;

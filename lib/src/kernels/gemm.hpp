@@ -25,8 +25,9 @@ struct gemm_kernel {
   // Each k also prefetches the B row prefetch_rows ahead. At H = 512 the panels come from L2 and
   // L3, and the hardware prefetchers alone left the tiles waiting: rnnsuite_time_layer, one
   // thread, interleaved, lstm_t128_b16_i512_h512_f32 about 7 % faster at 4, 8 or 16 rows ahead,
-  // lstm_t128_b64_i512_h512_f32 about 5 % at 8; no change at H = 128 (docs/performance-limits.md).
-  // A prefetch past the end of B is harmless: it is a hint and never faults.
+  // lstm_t128_b64_i512_h512_f32 about 5 % at 8; no change at H = 128, on the Intel Xeon
+  // (docs/performance-limits-xeon.md). On the Zen 5, 16 rows ahead is no different from 8
+  // (docs/performance-limits.md). A prefetch past the end of B is harmless: a hint never faults.
   static constexpr index prefetch_rows = 8;
 
   template <int R, int V>
