@@ -28,8 +28,8 @@ void transpose(Real* out, const Real* in, kernels::index rows, kernels::index co
 // Steps per chunk. Measured fwd+bwd, one thread (rnnsuite_time_layer with the chunk forced):
 // - weights that fit in half of L2 (W_ih ≤ 1 MiB on a 2 MiB L2): about 256 rows per chunk, but
 //   no more than 256 KiB of deltas, so a chunk's gates and deltas are re-read from L2;
-//   lstm_t1024_b64_i128_h128_f32
-//   413–425 ms at 1–2 steps (64–128 rows), 437–450 at 4–8, 532 at 128 and 565 unchunked;
+//   lstm_t1024_b64_i128_h128_f32 413–425 ms at 1–2 steps (64–128 rows), 437–450 at 4–8, 532 at
+//   128 and 565 unchunked;
 //   lstm_t1024_b16_i128_h128_f32 118 / 109 / 106 / 112 ms at 1 / 4 / 16 / 64 steps;
 // - larger weights: every chunk re-reads W_ih, W_hh and dW from L3, which at least 512 rows
 //   amortize; lstm_t128_b16_i512_h512_f32 235 / 225 / 219 ms at 128 / 256 / 512 rows, 219
@@ -66,9 +66,10 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
     throw error("layer_options.chunk_steps must be >= 0 (0: automatic), got " +
                 std::to_string(options.chunk_steps));
   // A cache smaller than a page or larger than 1 TiB is a unit mistake, not a machine.
-  if (options.l2_bytes != 0 && (options.l2_bytes < 4096 || options.l2_bytes > (std::size_t(1) << 40)))
+  const std::size_t l2_option = options.l2_bytes;
+  if (l2_option != 0 && (l2_option < 4096 || l2_option > (std::size_t(1) << 40)))
     throw error("layer_options.l2_bytes must be 0 (ask the OS) or in [4096, 2^40] bytes, got " +
-                std::to_string(options.l2_bytes));
+                std::to_string(l2_option));
   const char* where = "layer";
   detail::check_size(where, "parameters.weight_ih", params.weight_ih.size(), n.weight_ih, "(G·H)×I");
   detail::check_size(where, "parameters.weight_hh", params.weight_hh.size(), n.weight_hh, "(G·H)×H");
@@ -81,7 +82,7 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
   m->chosen_isa = chosen;
   m->k = kernels::for_isa<Real>(chosen);
   m->T = p.T, m->B = p.B, m->I = p.I, m->H = p.H, m->GH = p.G() * p.H;
-  m->l2_bytes = options.l2_bytes != 0 ? options.l2_bytes : l2_cache_bytes();
+  m->l2_bytes = l2_option != 0 ? l2_option : l2_cache_bytes();
   m->half_of_l2 = m->l2_bytes / 2;
   m->chunk = options.chunk_steps > 0
                  ? std::min<kernels::index>(m->T, options.chunk_steps)

@@ -25,11 +25,11 @@ struct layer<Real>::impl {
   // lstm_t1024_b64_i128_h128_f32). See chunk_steps in layer.cpp.
   kernels::index chunk;
   std::size_t l2_bytes;  // layer_options.l2_bytes, or l2_cache_bytes()
-  // Half of one core's L2: the size below which a matrix read every
-  // step stays in a core's cache alongside the step's other data. The batch-1 sweep order, the
-  // chunk size and the column split of the per-step products all switch at it (each measured,
-  // see their comments). It follows the machine: the same problem on a 2 MiB-L2 Xeon and a
-  // 1 MiB-L2 Zen 5 can take different sides.
+  // Half of one core's L2: the size below which a matrix read every step stays in a core's cache
+  // alongside the step's other data. The batch-1 sweep order, the chunk size and the column
+  // split of the per-step products all switch at it (each measured, see their comments). It
+  // follows the machine: the same problem on a 2 MiB-L2 Xeon and a 1 MiB-L2 Zen 5 can take
+  // different sides.
   std::size_t half_of_l2;
 
   // W_hh copied once, row-major as given and transposed: the batch-1 matvec takes dot products

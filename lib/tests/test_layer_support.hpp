@@ -153,7 +153,8 @@ layer_result run_layer(const case_data& d, rnn::isa isa, std::int64_t steps = 0,
 }
 
 // Every output and gradient bit for bit (the paths that must not change a single bit).
-inline void expect_identical(const layer_result& a, const layer_result& b, const std::string& what) {
+inline void expect_identical(const layer_result& a, const layer_result& b,
+                             const std::string& what) {
   EXPECT_EQ(a.output, b.output) << what;
   EXPECT_EQ(a.c_n, b.c_n) << what;
   EXPECT_EQ(a.weight_ih, b.weight_ih) << what;

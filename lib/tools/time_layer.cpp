@@ -1,7 +1,8 @@
 // A tiny timing program for lib's own tuning (the benchmark suite proper lives in bench/):
 //   rnnsuite_time_layer <descriptor> [repetitions] [threads] [chunk_steps] [l2_kib]
 // (chunk_steps: layer_options.chunk_steps, 0 = automatic; l2_kib: layer_options.l2_bytes in KiB,
-// 0 = what the OS reports) runs forward+backward on seeded data and prints the median time and GFLOP/s (3× forward FLOPs).
+// 0 = what the OS reports) runs forward+backward on seeded data and prints the median time and
+// GFLOP/s (3× forward FLOPs).
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -29,7 +30,8 @@ int time_layer(const rnn::problem& p, int repetitions, int threads, int chunk_st
   const auto x = fill(n.x, 4), h0 = fill(n.state, 5), g_out = fill(n.sequence, 6);
   const bool lstm = rnn::has_cell_state(p.cell);
   const auto c0 = lstm ? fill(n.state, 7) : std::vector<Real>{};
-  rnn::layer<Real> L(p, {w_ih, w_hh, b, b}, rnn::layer_options{std::nullopt, threads, chunk_steps, l2_bytes});
+  rnn::layer<Real> L(p, {w_ih, w_hh, b, b},
+                     rnn::layer_options{std::nullopt, threads, chunk_steps, l2_bytes});
   std::vector<Real> out(n.sequence), h_n(n.state), c_n(lstm ? n.state : 0);
   std::vector<Real> dw_ih(n.weight_ih), dw_hh(n.weight_hh), db_ih(n.bias), db_hh(n.bias);
   std::vector<Real> dx(n.x), dh0(n.state), dc0(lstm ? n.state : 0);
