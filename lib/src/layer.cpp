@@ -101,11 +101,17 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
   const std::size_t gate_seq = checked_mul(n.sequence, static_cast<std::size_t>(p.G()), p);
   const std::size_t gate_chunk = std::size_t(m->chunk) * n.state * p.G();
   const std::size_t state_seq = n.sequence + n.state;
+  const kernels::index widest = std::max(m->I, m->H);
+  const std::size_t dw_scratch =
+      m->packs_weight_gradient_operands(m->chunk * m->B, widest)
+          ? std::size_t(options.threads) * std::size_t(m->k.transposed_a_scratch(widest))
+          : 0;
   std::size_t total = 0;
   for (std::size_t part : {n.weight_ih, 2 * n.weight_hh, 2 * n.bias, packed_ih, packed_hh,
                            packed_ih_t, packed_hh_t, n.x, gate_seq,
                            state_seq, lstm ? state_seq : 0, gru ? n.sequence : 0,
-                           n.state * p.G(), gate_chunk, gru ? gate_chunk : 0, 2 * n.state})
+                           n.state * p.G(), gate_chunk, gru ? gate_chunk : 0, 2 * n.state,
+                           dw_scratch})
     if (__builtin_add_overflow(total, part, &total))
       throw error("problem " + name + ": workspace size overflows size_t");
   const std::size_t bytes = checked_mul(total, sizeof(Real), p);
@@ -144,6 +150,7 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
     if (gru) m->delta_h.resize(gate_chunk);
     m->dh_carry.resize(n.state);
     if (lstm) m->dc_carry.resize(n.state);
+    m->dw_scratch.resize(dw_scratch);
   } catch (const std::bad_alloc&) {
     throw error("problem " + name + ": T=" + std::to_string(p.T) + " needs " +
                 std::to_string(bytes) + " bytes of workspace, which cannot be allocated");
@@ -191,7 +198,7 @@ std::size_t layer<Real>::workspace_bytes() const {
   for (const auto* v : {&m.weight_hh, &m.weight_hh_t, &m.packed_ih,
                         &m.packed_hh, &m.packed_ih_t, &m.packed_hh_t, &m.bias_ih,
                         &m.bias_hh, &m.x, &m.gates, &m.h, &m.c, &m.hidden_n, &m.recurrent,
-                        &m.delta_x, &m.delta_h, &m.dh_carry, &m.dc_carry})
+                        &m.delta_x, &m.delta_h, &m.dh_carry, &m.dc_carry, &m.dw_scratch})
     elements += v->size();
   return elements * sizeof(Real);
 }

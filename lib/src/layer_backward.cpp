@@ -147,11 +147,23 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
     // chunk, so any thread count gives the same sums in the same order.
     const bool accumulate = t1 < T;
     const bool drop_last_step = RNNSUITE_PLANTED(bias_dropped_step) && t1 == T;
-    detail::parallel_for(*m.pool, GH, 8, 16, [&](kernels::index g0, kernels::index g1) {
-      m.k.gemm(grads.weight_ih.data() + g0 * I, I, m.delta_x.data() + g0, 1, GH,
-               m.x.data() + t0 * B * I, I, g1 - g0, I, rows, accumulate);
-      m.k.gemm(grads.weight_hh.data() + g0 * H, H, delta_h + g0, 1, GH,
-               m.h.data() + t0 * state, H, g1 - g0, H, rows, accumulate);
+    // dW (rows g0..g1) += δᵀ·b (b: the chunk's x or h', N columns).
+    auto weight_gradient = [&](int thread, Real* dw, const Real* delta, const Real* b,
+                               kernels::index N, kernels::index g0, kernels::index g1) {
+      if (m.packs_weight_gradient_operands(rows, N))
+        m.k.gemm_transposed_a(dw + g0 * N, N, delta + g0, GH, b, N, g1 - g0, N, rows,
+                              accumulate,
+                              m.dw_scratch.data() + thread * m.k.transposed_a_scratch(
+                                                                 std::max(I, H)));
+      else
+        m.k.gemm(dw + g0 * N, N, delta + g0, 1, GH, b, N, g1 - g0, N, rows, accumulate);
+    };
+    detail::parallel_for(*m.pool, GH, 8, 16, [&](int thread, kernels::index g0,
+                                                 kernels::index g1) {
+      weight_gradient(thread, grads.weight_ih.data(), m.delta_x.data(), m.x.data() + t0 * B * I,
+                      I, g0, g1);
+      weight_gradient(thread, grads.weight_hh.data(), delta_h, m.h.data() + t0 * state, H, g0,
+                      g1);
       m.k.column_sums(grads.bias_hh.data() + g0, delta_h + g0, GH, rows, g1 - g0);
       if (!bias_ih_is_bias_hh)
         m.k.column_sums(grads.bias_ih.data() + g0, m.delta_x.data() + g0, GH,

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <span>
 #include <string>
+#include <type_traits>
 
 #include "kernels/table.hpp"
 #include "rnn/aligned.hpp"
@@ -58,6 +59,9 @@ struct layer<Real>::impl {
   aligned_vector<Real> delta_h;    // chunk×B×GH, GRU only: gate deltas of one chunk, h side
   aligned_vector<Real> dh_carry;   // B×H
   aligned_vector<Real> dc_carry;   // B×H, LSTM only
+  // threads × k.transposed_a_scratch(max(I, H)), or empty: where dW = δᵀ·x (or δᵀ·h') packs its
+  // operands, each thread's own (see packs_weight_gradient_operands).
+  aligned_vector<Real> dw_scratch;
 
   std::unique_ptr<thread_pool> pool;  // layer_options.threads, the caller included
   // Batch > 1 with several threads and a W_hh larger than half an L2: each step's recurrent
@@ -68,6 +72,14 @@ struct layer<Real>::impl {
   bool recurrent_by_columns = false;
 
   bool has_forward = false;
+
+  // dW += δᵀ·B over `rows` rows, B (x or h', row stride N) a chunk's rows × N: packed
+  // (kernels::gemm_kernel::run_transposed_a) when they do not fit in half of L2, where streaming
+  // them in place for every 8 rows of dW costs more than packing; in place below, where the
+  // packing costs more (each measured, see gemm.hpp). Both give the same bits.
+  bool packs_weight_gradient_operands(kernels::index rows, kernels::index N) const {
+    return std::size_t(rows) * std::size_t(N) * sizeof(Real) > half_of_l2;
+  }
 
   void forward_step(kernels::index t);  // layer.cpp
 
@@ -81,19 +93,27 @@ namespace detail {
 // `grain` and the same way on every call. Work below min_total runs on the caller alone.
 // The kernels compute each row (of C, of a matvec in groups of 4 rows, of a pointwise step)
 // independently of how rows are grouped, so results are the same for any thread count.
+// A body taking (thread, begin, end) also learns which of the pool's threads runs it (for its
+// own scratch).
 template <class F>
 void parallel_for(thread_pool& pool, kernels::index total, kernels::index grain,
                   kernels::index min_total, F&& body) {
+  auto call = [&](int thread, kernels::index begin, kernels::index end) {
+    if constexpr (std::is_invocable_v<F&, kernels::index, kernels::index>)
+      body(begin, end);
+    else
+      body(thread, begin, end);
+  };
   const int n = pool.size();
   if (n == 1 || total < min_total || total < 2 * grain) {
-    body(kernels::index(0), total);
+    call(0, kernels::index(0), total);
     return;
   }
   const kernels::index groups = (total + grain - 1) / grain;
   auto task = [&](int i) {
     const kernels::index begin = groups * i / n * grain;
     const kernels::index end = i + 1 == n ? total : groups * (i + 1) / n * grain;
-    if (begin < end) body(begin, end);
+    if (begin < end) call(i, begin, end);
   };
   pool.run(task);
 }

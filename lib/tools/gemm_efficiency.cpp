@@ -117,8 +117,13 @@ int main(int argc, char** argv) {
   report("dx = δ·W_ih, all steps (packed W)", median_gflops([&] {
     kernel::run_packed(dx.data(), I, delta.data(), G, 1, packed.data(), rows, I, G, false);
   }, product));
-  report("dW = δᵀ·x, all steps (A strided)", median_gflops([&] {
+  report("dW = δᵀ·x, all steps (in place)", median_gflops([&] {
     kernel::run(dw.data(), I, delta.data(), 1, G, x.data(), I, G, I, rows, false);
+  }, product));
+  std::vector<float> scratch(kernel::transposed_a_scratch(I));
+  report("dW = δᵀ·x, all steps (operands packed)", median_gflops([&] {
+    kernel::run_transposed_a(dw.data(), I, delta.data(), G, x.data(), I, G, I, rows, false,
+                             scratch.data());
   }, product));
   report("h·W_hhᵀ, T steps of B rows (packed W)", median_gflops([&] {
     for (size t = 0; t < T; ++t)

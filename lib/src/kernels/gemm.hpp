@@ -5,8 +5,12 @@
 // Internally the start value is a matrix `init` with row stride init_ld: null for zero, C itself
 // for +=, the row with stride 0.
 // Register blocking: a tile of R rows × V vectors of C stays in registers for a whole k-block;
-// each k loads V vectors of B once and broadcasts R elements of A. K is cut in blocks of
-// k_block rows so the B panel a tile streams through stays in L1.
+// each k loads V vectors of B once and broadcasts R elements of A. A k-block is deep (k_block)
+// so that C, which may be larger than L2, is read and written once per product, not once per
+// few k.
+#include <cmath>
+#include <cstring>
+
 #include "kernels/simd.hpp"
 
 namespace rnn::kernels {
@@ -20,8 +24,17 @@ struct gemm_kernel {
   // broadcast, must fit the register file (32 vector registers with AVX-512, 16 otherwise).
   static constexpr int tile_rows = sizeof(batch) == 64 ? 8 : 4;
   static constexpr int tile_vectors = 3;
-  // k-block: the B panel a tile streams through (k_block × tile_vectors vectors) stays in L1.
-  static constexpr index k_block = 128;
+  // k-block: how many k a tile runs through before its C values go back to memory. Every
+  // product of an LSTM with H = 512 (K = 512 or 2048) now runs unblocked: the tile's panel
+  // (K × panel_width, 96 or 384 KiB in floats) streams from L2 with the prefetch below, and C is
+  // read and written once instead of once per 128 k. 128 k, which kept the panel in L1, lost
+  // more on C, which is 4 MiB for the gates and dW at lstm_t128_b64_i512_h512_f32: lib's GEMM at
+  // that layer's sizes, this k-block against 128, interleaved call by call, best of 40 (Zen 5):
+  // x·W_ihᵀ +8 %, δ·W_ih +5 %, h·W_hhᵀ +8 %, δ·W_hh +5 %; at H = 128 (K = 128 or 512) level or
+  // +3-5 % (docs/performance-limits.md). The block does not change any result: a C element's
+  // partial sum is stored and reloaded in its own type, so the sum of its k terms is fused in
+  // the same order whatever the block.
+  static constexpr index k_block = 2048;
   // Each k also prefetches the B row prefetch_rows ahead. At H = 512 the panels come from L2 and
   // L3, and the hardware prefetchers alone left the tiles waiting: rnnsuite_time_layer, one
   // thread, interleaved, lstm_t128_b16_i512_h512_f32 about 7 % faster at 4, 8 or 16 rows ahead,
@@ -59,14 +72,26 @@ struct gemm_kernel {
       for (int v = 0; v < V; ++v) sum[r][v].store_unaligned(c + r * ldc + v * width);
   }
 
-  // Columns past the last full vector: plain scalar dot products.
+  // Columns past the last full vector: scalar dot products, each term fused where this
+  // translation unit has FMA, as the vector tiles' terms are. Written as `sum += a·b`, GCC fused
+  // the terms in some inlined copies of this loop and not in others, so the same column came out
+  // with other bits from run() than from run_transposed_a() (lstm_t4_b3_i7_h100, AVX2 and
+  // AVX-512 double, columns 97-99 of dW_hh: LayerL2Paths caught it).
+  static Real multiply_add(Real a, Real b, Real c) {
+#ifdef __FMA__
+    return std::fma(a, b, c);
+#else
+    return a * b + c;  // no FMA instruction: nothing to contract either
+#endif
+  }
   static void tail_columns(Real* c, index ldc, const Real* a, index a_row, index a_col,
                            const Real* b, index ldb, index rows, index n_begin, index n_end,
                            index K, const Real* init, index init_ld) {
     for (index r = 0; r < rows; ++r)
       for (index n = n_begin; n < n_end; ++n) {
         Real sum = init ? init[r * init_ld + n] : Real(0);
-        for (index k = 0; k < K; ++k) sum += a[r * a_row + k * a_col] * b[k * ldb + n];
+        for (index k = 0; k < K; ++k)
+          sum = multiply_add(a[r * a_row + k * a_col], b[k * ldb + n], sum);
         c[r * ldc + n] = sum;
       }
   }
@@ -131,9 +156,10 @@ struct gemm_kernel {
 
   // C (M×N) = or += A·B with B packed by pack_panels. Loop order: k-block, m-block, panel, row
   // tile. A per-step product (M = B rows, few) takes all rows as one m-block, so each panel is
-  // read once per k-block and reused from L1 by every row tile. The all-steps products (M = T·B)
+  // read once per k-block and reused from L2 by every row tile. The all-steps products (M = T·B)
   // take one row tile per m-block: its A rows stay in L1 while the packed k-block streams from
-  // L2 (measured best on lstm_t128_b64_i512_h512_f32). Both m-blocks are multiples of every
+  // L2 or L3 (measured best on lstm_t128_b64_i512_h512_f32 with 128-k blocks; with unblocked
+  // k, 8, 32 and 128 rows measured level). Both m-blocks are multiples of every
   // tile_rows, so a row's tile kind never depends on the choice.
   static constexpr index small_m = 128, large_m_block = 8;
   static void run_packed(Real* c, index ldc, const Real* a, index a_row, index a_col,
@@ -175,6 +201,78 @@ struct gemm_kernel {
           for (; m < m_end; ++m)
             row_block<1>(c + m * ldc + p0, ldc, a_k + m * a_row, a_row, a_col, panel,
                          panel_width, columns, kc, start_at(m), start_ld);
+        }
+      }
+    }
+  }
+
+  // C (M×N) = or += A·B with A transposed in memory (A(m, k) = a[m + k·lda]) and B row-major
+  // (row stride ldb): the weight gradients dW = δᵀ·x when the chunk's x (K × N) is larger than
+  // L2 can keep beside the rest (the layer decides, see layer.cpp). run() reads both in place:
+  // for each 8-row tile it streams all of B again, and its A values (one per δ row, 8 KiB apart
+  // at G·H = 2048) share one L1 set. Here both are packed into `scratch`
+  // (transposed_a_scratch(N) values): per k-block, all of B into panels (in L2 while every row
+  // of C uses them); per m-block, A's rows tile by tile, read by the tiles from consecutive
+  // addresses. Loop order: k-block, m-block, panel, row tiles of the m-block. lib's GEMM at
+  // lstm_t128_b64_i512_h512_f32's sizes, interleaved with run(), best of 40: +15 %; at
+  // lstm_t1024_b64_i1024_h1024_f32's +40 %; but at H = 128, where x's chunk is 128 KiB, 12 %
+  // slower than run() (docs/performance-limits.md). Each C element is init plus its k terms
+  // fused in k order, as in run(): the bits are run()'s.
+  static constexpr index transposed_a_k_block = 512;
+  static constexpr index transposed_a_m_block = 128;
+  static_assert(transposed_a_m_block % tile_rows == 0);
+  static index transposed_a_scratch(index N) {
+    const index panels = (N + panel_width - 1) / panel_width;
+    return transposed_a_k_block * (panels * panel_width + transposed_a_m_block);
+  }
+  static void run_transposed_a(Real* c, index ldc, const Real* a, index lda, const Real* b,
+                               index ldb, index M, index N, index K, bool accumulate,
+                               Real* scratch) {
+    if (K == 0) {
+      if (!accumulate) fill(c, ldc, M, N, nullptr, 0);
+      return;
+    }
+    const index panels = (N + panel_width - 1) / panel_width;
+    Real* b_packed = scratch;  // panels × kc × panel_width
+    Real* a_packed = scratch + transposed_a_k_block * panels * panel_width;  // tiles × kc × rows
+    for (index k0 = 0; k0 < K; k0 += transposed_a_k_block) {
+      const index kc = K - k0 < transposed_a_k_block ? K - k0 : transposed_a_k_block;
+      for (index p = 0; p < panels; ++p) {
+        const index p0 = p * panel_width;
+        const index columns = N - p0 < panel_width ? N - p0 : panel_width;
+        Real* panel = b_packed + p * kc * panel_width;
+        for (index k = 0; k < kc; ++k) {
+          const Real* row = b + (k0 + k) * ldb + p0;
+          Real* out = panel + k * panel_width;
+          if (columns == panel_width)
+            for (index j = 0; j < panel_width; j += width)
+              batch::load_unaligned(row + j).store_unaligned(out + j);
+          else
+            for (index j = 0; j < panel_width; ++j) out[j] = j < columns ? row[j] : Real(0);
+        }
+      }
+      const Real* start = accumulate || k0 > 0 ? c : nullptr;
+      const Real* a_k = a + k0 * lda;
+      for (index m0 = 0; m0 < M; m0 += transposed_a_m_block) {
+        const index rows = M - m0 < transposed_a_m_block ? M - m0 : transposed_a_m_block;
+        const index tiles = rows / tile_rows;
+        for (index t = 0; t < tiles; ++t)
+          for (index k = 0; k < kc; ++k)
+            std::memcpy(a_packed + (t * kc + k) * tile_rows, a_k + k * lda + m0 + t * tile_rows,
+                        tile_rows * sizeof(Real));
+        for (index p = 0; p < panels; ++p) {
+          const index p0 = p * panel_width;
+          const index columns = N - p0 < panel_width ? N - p0 : panel_width;
+          const Real* panel = b_packed + p * kc * panel_width;
+          auto start_at = [&](index m) { return start ? start + m * ldc + p0 : nullptr; };
+          for (index t = 0; t < tiles; ++t) {
+            const index m = m0 + t * tile_rows;
+            row_block<tile_rows>(c + m * ldc + p0, ldc, a_packed + t * kc * tile_rows, 1,
+                                 tile_rows, panel, panel_width, columns, kc, start_at(m), ldc);
+          }
+          for (index m = m0 + tiles * tile_rows; m < m0 + rows; ++m)
+            row_block<1>(c + m * ldc + p0, ldc, a_k + m, 1, lda, panel, panel_width, columns,
+                         kc, start_at(m), ldc);
         }
       }
     }

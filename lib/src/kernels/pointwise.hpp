@@ -155,6 +155,8 @@ table<Real> make_table() {
   return {&gemm_kernel<Real, Arch>::run,
           &gemm_kernel<Real, Arch>::run_packed,
           &gemm_kernel<Real, Arch>::run_packed_onto_row,
+          &gemm_kernel<Real, Arch>::run_transposed_a,
+          &gemm_kernel<Real, Arch>::transposed_a_scratch,
           &gemm_kernel<Real, Arch>::pack_panels,
           gemm_kernel<Real, Arch>::panel_width,
           &matvec_kernel<Real, Arch>::run,

@@ -56,6 +56,11 @@ struct table {
   // C = row + A·B, the row (N) added to every row of C, B packed.
   void (*gemm_packed_onto_row)(Real* c, index ldc, const Real* a, index a_row, index a_col,
                                const Real* packed, const Real* row, index M, index N, index K);
+  // c (M×N) = or += A·B, A(m,k) = a[m + k·lda] (transposed in memory), B K×N with row stride
+  // ldb; both packed on the way into scratch (transposed_a_scratch(N) values, the caller's).
+  void (*gemm_transposed_a)(Real* c, index ldc, const Real* a, index lda, const Real* b,
+                            index ldb, index M, index N, index K, bool accumulate, Real* scratch);
+  index (*transposed_a_scratch)(index N);
   // packed (ceil(N / panel_width)·panel_width·K) = panels of src (K×N row-major).
   void (*pack_panels)(Real* packed, const Real* src, index K, index N);
   index panel_width;
