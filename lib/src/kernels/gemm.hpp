@@ -213,11 +213,11 @@ struct gemm_kernel {
   // at G·H = 2048) share one L1 set. Here both are packed into `scratch`
   // (transposed_a_scratch(N) values): per k-block, all of B into panels (in L2 while every row
   // of C uses them); per m-block, A's rows tile by tile, read by the tiles from consecutive
-  // addresses. Loop order: k-block, m-block, panel, row tiles of the m-block. lib's GEMM at
-  // lstm_t128_b64_i512_h512_f32's sizes, interleaved with run(), best of 40: +15 %; at
-  // lstm_t1024_b64_i1024_h1024_f32's +40 %; but at H = 128, where x's chunk is 128 KiB, 12 %
-  // slower than run() (docs/performance-limits.md). Each C element is init plus its k terms
-  // fused in k order, as in run(): the bits are run()'s.
+  // addresses. Loop order: k-block, m-block, panel, row tiles of the m-block. Against run(),
+  // interleaved call by call, best of 40 (docs/performance-limits.md): +15 % at the sizes of
+  // lstm_t128_b64_i512_h512_f32's chunks (x's chunk 1 MiB), +40-55 % at H = 1024 (1 MiB), level
+  // at 256-512 KiB, 12-16 % slower at H = 128 (128 KiB), where run() finds both operands in L2.
+  // Each C element is init plus its k terms fused in k order, as in run(): the bits are run()'s.
   static constexpr index transposed_a_k_block = 512;
   static constexpr index transposed_a_m_block = 128;
   static_assert(transposed_a_m_block % tile_rows == 0);
