@@ -63,7 +63,7 @@ struct gemm_kernel {
       for (int r = 0; r < R; ++r) {
         const batch a_elem(a[r * a_row + k * a_col]);
 #pragma GCC unroll 8
-        for (int v = 0; v < V; ++v) sum[r][v] = xsimd::fma(a_elem, b_vec[v], sum[r][v]);
+        for (int v = 0; v < V; ++v) sum[r][v] = S::multiply_add(a_elem, b_vec[v], sum[r][v]);
       }
     }
 #pragma GCC unroll 8

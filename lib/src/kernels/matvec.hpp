@@ -26,8 +26,8 @@ struct matvec_kernel {
 #pragma GCC unroll 4
         for (int i = 0; i < rows_at_once; ++i) {
           const Real* row = w + (r + i) * cols + j;
-          sum[i][0] = xsimd::fma(batch::load_unaligned(row), v0, sum[i][0]);
-          sum[i][1] = xsimd::fma(batch::load_unaligned(row + width), v1, sum[i][1]);
+          sum[i][0] = S::multiply_add(batch::load_unaligned(row), v0, sum[i][0]);
+          sum[i][1] = S::multiply_add(batch::load_unaligned(row + width), v1, sum[i][1]);
         }
       }
       for (; j < cols; j += width) {
@@ -35,7 +35,7 @@ struct matvec_kernel {
         const batch vj = S::load(v + j, n);
 #pragma GCC unroll 4
         for (int i = 0; i < rows_at_once; ++i)
-          sum[i][0] = xsimd::fma(S::load(w + (r + i) * cols + j, n), vj, sum[i][0]);
+          sum[i][0] = S::multiply_add(S::load(w + (r + i) * cols + j, n), vj, sum[i][0]);
       }
 #pragma GCC unroll 4
       for (int i = 0; i < rows_at_once; ++i) {
@@ -47,7 +47,7 @@ struct matvec_kernel {
       batch sum(Real(0));
       for (index j = 0; j < cols; j += width) {
         const index n = cols - j < width ? cols - j : width;
-        sum = xsimd::fma(S::load(w + r * cols + j, n), S::load(v + j, n), sum);
+        sum = S::multiply_add(S::load(w + r * cols + j, n), S::load(v + j, n), sum);
       }
       const Real dot = xsimd::hadd(sum);
       y[r] = accumulate ? y[r] + dot : dot;

@@ -2,6 +2,8 @@
 // xsimd helpers shared by the kernel headers. Everything is a template on Arch so that each
 // instruction set's translation unit gets its own copy (no inline function compiled with AVX-512
 // flags can be picked by the linker for the SSE2 path).
+#include <type_traits>
+
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/table.hpp"
@@ -36,6 +38,20 @@ struct simd {
     index j = 0;
     for (; j + width <= n; j += width) f(j, width);
     if (j < n) f(j, n - j);
+  }
+  // a·b + c rounded once, on every instruction set with FMA. xsimd 8.1's fma for AVX-512 is
+  // a·b + c in two operations (XSIMD-8.1.md), fused only where GCC happens to contract that
+  // inlined copy, and two copies of one GEMM tile must give the same bits (LayerL2Paths compares
+  // paths bit for bit). SSE2 has no FMA: there it is a·b + c, which nothing can contract either.
+  static batch multiply_add(const batch& a, const batch& b, const batch& c) {
+    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+      if constexpr (std::is_same_v<Real, float>)
+        return batch(_mm512_fmadd_ps(a, b, c));
+      else
+        return batch(_mm512_fmadd_pd(a, b, c));
+    } else {
+      return xsimd::fma(a, b, c);
+    }
   }
   // 1/(1+exp(-x)): 2 ulp (XSIMD-8.1.md); the approximate reciprocal is far too coarse for gates.
   static batch sigmoid(const batch& x) { return batch(Real(1)) / (batch(Real(1)) + xsimd::exp(-x)); }
