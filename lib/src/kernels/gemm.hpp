@@ -8,7 +8,6 @@
 // each k loads V vectors of B once and broadcasts R elements of A. A k-block is deep (k_block)
 // so that C, which may be larger than L2, is read and written once per product, not once per
 // few k.
-#include <cmath>
 #include <cstring>
 
 #include "kernels/simd.hpp"
@@ -77,13 +76,6 @@ struct gemm_kernel {
   // the terms in some inlined copies of this loop and not in others, so the same column came out
   // with other bits from run() than from run_transposed_a() (lstm_t4_b3_i7_h100, AVX2 and
   // AVX-512 double, columns 97-99 of dW_hh: LayerL2Paths caught it).
-  static Real multiply_add(Real a, Real b, Real c) {
-#ifdef __FMA__
-    return std::fma(a, b, c);
-#else
-    return a * b + c;  // no FMA instruction: nothing to contract either
-#endif
-  }
   static void tail_columns(Real* c, index ldc, const Real* a, index a_row, index a_col,
                            const Real* b, index ldb, index rows, index n_begin, index n_end,
                            index K, const Real* init, index init_ld) {
@@ -91,7 +83,7 @@ struct gemm_kernel {
       for (index n = n_begin; n < n_end; ++n) {
         Real sum = init ? init[r * init_ld + n] : Real(0);
         for (index k = 0; k < K; ++k)
-          sum = multiply_add(a[r * a_row + k * a_col], b[k * ldb + n], sum);
+          sum = S::multiply_add(a[r * a_row + k * a_col], b[k * ldb + n], sum);
         c[r * ldc + n] = sum;
       }
   }
@@ -208,12 +200,12 @@ struct gemm_kernel {
 
   // C (M×N) = or += A·B with A transposed in memory (A(m, k) = a[m + k·lda]) and B row-major
   // (row stride ldb): the weight gradients dW = δᵀ·x when the chunk's x (K × N) is larger than
-  // L2 can keep beside the rest (the layer decides, see layer.cpp). run() reads both in place:
-  // for each 8-row tile it streams all of B again, and its A values (one per δ row, 8 KiB apart
-  // at G·H = 2048) share one L1 set. Here both are packed into `scratch`
-  // (transposed_a_scratch(N) values): per k-block, all of B into panels (in L2 while every row
-  // of C uses them); per m-block, A's rows tile by tile, read by the tiles from consecutive
-  // addresses. Loop order: k-block, m-block, panel, row tiles of the m-block. Against run(),
+  // L2 can keep beside the rest (packs_weight_gradient_operands in layer_impl.hpp decides).
+  // run() reads both in place: for each 8-row tile it streams all of B again, and its A values
+  // (one per δ row, 8 KiB apart at G·H = 2048) share one L1 set. Here both are packed into
+  // `scratch` (transposed_a_scratch(N) values): per k-block, all of B into panels (in L2 while
+  // every row of C uses them); per m-block, A's rows tile by tile, read by the tiles from
+  // consecutive addresses. Loop order: k-block, m-block, panel, row tiles. Against run(),
   // interleaved call by call, best of 40 (docs/performance-limits.md): +15 % at the sizes of
   // lstm_t128_b64_i512_h512_f32's chunks (x's chunk 1 MiB), +40-55 % at H = 1024 (1 MiB), level
   // at 256-512 KiB, 12-16 % slower at H = 128 (128 KiB), where run() finds both operands in L2.

@@ -2,6 +2,7 @@
 // xsimd helpers shared by the kernel headers. Everything is a template on Arch so that each
 // instruction set's translation unit gets its own copy (no inline function compiled with AVX-512
 // flags can be picked by the linker for the SSE2 path).
+#include <cmath>
 #include <type_traits>
 
 #include <xsimd/xsimd.hpp>
@@ -52,6 +53,14 @@ struct simd {
     } else {
       return xsimd::fma(a, b, c);
     }
+  }
+  // The same for one value (a GEMM's tail columns).
+  static Real multiply_add(Real a, Real b, Real c) {
+#ifdef __FMA__
+    return std::fma(a, b, c);
+#else
+    return a * b + c;  // no FMA instruction: nothing to contract either
+#endif
   }
   // 1/(1+exp(-x)): 2 ulp (XSIMD-8.1.md); the approximate reciprocal is far too coarse for gates.
   static batch sigmoid(const batch& x) { return batch(Real(1)) / (batch(Real(1)) + xsimd::exp(-x)); }
