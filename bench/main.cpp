@@ -3,7 +3,9 @@
 //   --grid=smoke|short|table|default|full   which problems (shapes.hpp; default: default)
 //   --threads=N                        threads for both implementations (default 1)
 // Exits 1 if any benchmark reported an error (an oneDNN/rnnsuite mismatch, a rejected problem),
-// which Google Benchmark alone would not.
+// which Google Benchmark alone would not, and 2 if no benchmark ran (a --benchmark_filter that
+// matches nothing in the grid, or is not a valid regular expression), where Google Benchmark
+// alone exits 0 having measured nothing.
 #include <benchmark/benchmark.h>
 #include <omp.h>
 #include <unistd.h>
@@ -75,7 +77,9 @@ int main(int argc, char** argv) {
   }
   // Read before Initialize, which removes the flags it knows from the list.
   bool json_file = false, other_format = false;
+  std::string filter = ".";  // Google Benchmark's default: every benchmark
   for (const char* arg : rest) {
+    if (std::strncmp(arg, "--benchmark_filter=", 19) == 0) filter = arg + 19;
     json_file |= std::strncmp(arg, "--benchmark_out=", 16) == 0;
     other_format |= std::strncmp(arg, "--benchmark_out_format=", 23) == 0 &&
                     std::strcmp(arg + 23, "json") != 0;
@@ -89,8 +93,17 @@ int main(int argc, char** argv) {
       isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Defaults
                             : benchmark::ConsoleReporter::OO_Tabular);
   bench::exact_names<benchmark::JSONReporter> json;
-  benchmark::RunSpecifiedBenchmarks(&console, json_file && !other_format ? &json : nullptr);
+  const std::size_t ran =
+      benchmark::RunSpecifiedBenchmarks(&console, json_file && !other_format ? &json : nullptr);
   benchmark::Shutdown();
+  if (ran == 0) {
+    std::fprintf(stderr,
+                 "rnnsuite-bench: --benchmark_filter='%s' selects no benchmark of grid '%s' "
+                 "(names are <descriptor>/<fwd|fwdbwd>/<rnnsuite|onednn>; "
+                 "--benchmark_list_tests=true lists them)\n",
+                 filter.c_str(), grid_name.c_str());
+    return 2;
+  }
   if (bench::any_benchmark_failed()) {
     std::fprintf(stderr, "rnnsuite-bench: at least one benchmark reported an error\n");
     return 1;
