@@ -5,16 +5,20 @@
 // Exits 1 if any benchmark reported an error (an oneDNN/rnnsuite mismatch, a rejected problem),
 // which Google Benchmark alone would not, and 2 if no benchmark ran (a --benchmark_filter that
 // matches nothing in the grid, or is not a valid regular expression), where Google Benchmark
-// alone exits 0 having measured nothing.
+// alone exits 0 having measured nothing. --benchmark_list_tests lists the names the reporters
+// write (exact_names.hpp), without Google Benchmark's "/real_time".
 #include <benchmark/benchmark.h>
 #include <omp.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dnnl.hpp>
 #include <exception>
+#include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -32,6 +36,31 @@ int parse_threads(const char* text) {
     throw rnn::error(std::string("--threads: expected an integer in [1, 1024], got '") + text +
                      "'");
   return int(n);
+}
+
+// Google Benchmark's reading of a boolean flag (--name, --name=true|1|yes|..., --name=false|0|no|off).
+bool flag_is_set(const char* arg, const char* name) {
+  const std::size_t n = std::strlen(name);
+  if (std::strncmp(arg, name, n) != 0) return false;
+  if (arg[n] == '\0') return true;
+  if (arg[n] != '=') return false;
+  std::string value = arg + n + 1;
+  for (char& c : value) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return !(value == "0" || value == "f" || value == "n" || value == "false" || value == "no" ||
+           value == "off");
+}
+
+// --benchmark_list_tests prints Google Benchmark's own names, "/real_time" included; the listing
+// must show the names the reporters use.
+void print_exact_names(const std::string& listing) {
+  std::istringstream lines(listing);
+  const std::string suffix = "/real_time";
+  for (std::string name; std::getline(lines, name);) {
+    if (name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(),
+                                                    suffix) == 0)
+      name.resize(name.size() - suffix.size());
+    std::cout << name << '\n';
+  }
 }
 
 }  // namespace
@@ -78,7 +107,10 @@ int main(int argc, char** argv) {
   // Read before Initialize, which removes the flags it knows from the list.
   bool json_file = false, other_format = false;
   std::string filter = ".";  // Google Benchmark's default: every benchmark
+  bool list_tests = false;
   for (const char* arg : rest) {
+    if (std::strncmp(arg, "--benchmark_list_tests", 22) == 0)
+      list_tests = flag_is_set(arg, "--benchmark_list_tests");
     if (std::strncmp(arg, "--benchmark_filter=", 19) == 0) filter = arg + 19;
     json_file |= std::strncmp(arg, "--benchmark_out=", 16) == 0;
     other_format |= std::strncmp(arg, "--benchmark_out_format=", 23) == 0 &&
@@ -93,9 +125,12 @@ int main(int argc, char** argv) {
       isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Defaults
                             : benchmark::ConsoleReporter::OO_Tabular);
   bench::exact_names<benchmark::JSONReporter> json;
+  std::ostringstream listing;
+  if (list_tests) console.SetOutputStream(&listing);
   const std::size_t ran =
       benchmark::RunSpecifiedBenchmarks(&console, json_file && !other_format ? &json : nullptr);
   benchmark::Shutdown();
+  if (list_tests) print_exact_names(listing.str());
   if (ran == 0) {
     std::fprintf(stderr,
                  "rnnsuite-bench: --benchmark_filter='%s' selects no benchmark of grid '%s' "

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """rnnsuite-bench on bad arguments (ctest label bench): each must exit 2 with a one-line error
 naming the argument and its value, having measured nothing; listing the smoke grid must still
-exit 0 with its 31 names.
+exit 0 with its 31 names, each exactly <descriptor>/<fwd|fwdbwd>/<rnnsuite|onednn>.
 usage: bad_arguments.py <rnnsuite-bench>
 """
 import subprocess
@@ -30,14 +30,24 @@ def main():
             failures.append(f"{args}: stderr lacks {expected!r}: {r.stderr.strip()!r}")
         if "/rnnsuite" in r.stdout or "/onednn" in r.stdout:
             failures.append(f"{args}: measured something: {r.stdout[:200]!r}")
-    r = subprocess.run([binary, "--grid=smoke", "--benchmark_list_tests=true"],
-                       capture_output=True, text=True, timeout=60)
-    names = r.stdout.split()
-    if r.returncode != 0 or len(names) != 31:
-        failures.append(f"--benchmark_list_tests=true: exit {r.returncode}, {len(names)} names")
+    # Listing prints the names of the contract, which Google Benchmark alone would suffix with
+    # "/real_time", and honours the filter.
+    for args, count, prefix in [(["--benchmark_list_tests=true"], 31, ""),
+                                (["--benchmark_list_tests", "--benchmark_filter=^gru"], 6, "gru_")]:
+        r = subprocess.run([binary, "--grid=smoke", *args], capture_output=True, text=True,
+                           timeout=60)
+        names = r.stdout.split()
+        if r.returncode != 0 or len(names) != count:
+            failures.append(f"{args}: exit {r.returncode}, {len(names)} names, expected {count}")
+        for name in names:
+            parts = name.split("/")
+            if (len(parts) != 3 or not parts[0].startswith(prefix)
+                    or parts[1] not in ("fwd", "fwdbwd") or parts[2] not in ("rnnsuite", "onednn")):
+                failures.append(f"{args}: listed name {name!r} is not "
+                                f"<descriptor>/<fwd|fwdbwd>/<rnnsuite|onednn>")
     for f in failures:
         print("FAIL", f)
-    print(f"{len(BAD) + 1} cases, {len(failures)} failures")
+    print(f"{len(BAD) + 2} cases, {len(failures)} failures")
     return 1 if failures else 0
 
 
