@@ -5,8 +5,11 @@
 // Exits 1 if any benchmark reported an error (an oneDNN/rnnsuite mismatch, a rejected problem),
 // which Google Benchmark alone would not, and 2 if no benchmark ran (a --benchmark_filter that
 // matches nothing in the grid, or is not a valid regular expression), where Google Benchmark
-// alone exits 0 having measured nothing. --benchmark_list_tests lists the names the reporters
-// write (exact_names.hpp), without Google Benchmark's "/real_time".
+// alone exits 0 having measured nothing, and 2 with the flag named for a bad value of
+// --benchmark_format, --benchmark_out_format or --benchmark_time_unit, where it prints its usage
+// and exits 0. Every reporter (--benchmark_format and --benchmark_out_format: console, json,
+// csv) and --benchmark_list_tests write the names of the contract (exact_names.hpp), without
+// Google Benchmark's "/real_time".
 #include <benchmark/benchmark.h>
 #include <omp.h>
 #include <unistd.h>
@@ -17,7 +20,9 @@
 #include <cstring>
 #include <dnnl.hpp>
 #include <exception>
+#include <initializer_list>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -38,7 +43,8 @@ int parse_threads(const char* text) {
   return int(n);
 }
 
-// Google Benchmark's reading of a boolean flag (--name, --name=true|1|yes|..., --name=false|0|no|off).
+// Google Benchmark's reading of a boolean flag (--name, --name=true|1|yes|...;
+// --name=false|0|no|off).
 bool flag_is_set(const char* arg, const char* name) {
   const std::size_t n = std::strlen(name);
   if (std::strncmp(arg, name, n) != 0) return false;
@@ -61,6 +67,37 @@ void print_exact_names(const std::string& listing) {
       name.resize(name.size() - suffix.size());
     std::cout << name << '\n';
   }
+}
+
+// A reporter of `format` (console, json or csv, as Google Benchmark's flags name them) that
+// writes the exact names; `console_options` for the console one.
+std::unique_ptr<benchmark::BenchmarkReporter> exact_name_reporter(
+    const char* flag, const std::string& format,
+    benchmark::ConsoleReporter::OutputOptions console_options) {
+  if (format == "console")
+    return std::make_unique<bench::exact_names<benchmark::ConsoleReporter>>(console_options);
+  if (format == "json") return std::make_unique<bench::exact_names<benchmark::JSONReporter>>();
+  // Google Benchmark 1.7 deprecates its CSV reporter but still offers the format; so do we.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  if (format == "csv") return std::make_unique<bench::exact_names<benchmark::CSVReporter>>();
+#pragma GCC diagnostic pop
+  throw rnn::error(std::string(flag) + ": expected console, json or csv, got '" + format + "'");
+}
+
+// Google Benchmark answers a bad value of these flags with its usage text and exit status 0, as
+// if nothing were wrong; they are checked here first.
+void check_enumerated_flag(const char* arg, const char* flag,
+                           std::initializer_list<const char*> allowed) {
+  const std::size_t n = std::strlen(flag);
+  if (std::strncmp(arg, flag, n) != 0 || arg[n] != '=') return;
+  std::string list;
+  for (const char* value : allowed) {
+    if (std::strcmp(arg + n + 1, value) == 0) return;
+    list += list.empty() ? value : std::string(", ") + value;
+  }
+  throw rnn::error(std::string(flag) + ": expected one of " + list + ", got '" + (arg + n + 1) +
+                   "'");
 }
 
 }  // namespace
@@ -105,30 +142,49 @@ int main(int argc, char** argv) {
     return 2;
   }
   // Read before Initialize, which removes the flags it knows from the list.
-  bool json_file = false, other_format = false;
   std::string filter = ".";  // Google Benchmark's default: every benchmark
-  bool list_tests = false;
+  std::string display_format = "console", file_format = "json";
+  bool list_tests = false, file = false;
+  try {
+    for (const char* arg : rest) {
+      check_enumerated_flag(arg, "--benchmark_format", {"console", "json", "csv"});
+      check_enumerated_flag(arg, "--benchmark_out_format", {"console", "json", "csv"});
+      check_enumerated_flag(arg, "--benchmark_time_unit", {"ns", "us", "ms", "s"});
+      if (std::strcmp(arg, "--benchmark_color=") == 0)  // any other value is a boolean to it
+        throw rnn::error("--benchmark_color: expected auto, true or false, got ''");
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rnnsuite-bench: %s\n", e.what());
+    return 2;
+  }
   for (const char* arg : rest) {
     if (std::strncmp(arg, "--benchmark_list_tests", 22) == 0)
       list_tests = flag_is_set(arg, "--benchmark_list_tests");
     if (std::strncmp(arg, "--benchmark_filter=", 19) == 0) filter = arg + 19;
-    json_file |= std::strncmp(arg, "--benchmark_out=", 16) == 0;
-    other_format |= std::strncmp(arg, "--benchmark_out_format=", 23) == 0 &&
-                    std::strcmp(arg + 23, "json") != 0;
+    if (std::strncmp(arg, "--benchmark_format=", 19) == 0) display_format = arg + 19;
+    if (std::strncmp(arg, "--benchmark_out_format=", 23) == 0) file_format = arg + 23;
+    if (std::strncmp(arg, "--benchmark_out=", 16) == 0) file = true;
   }
   int rest_count = int(rest.size());
   benchmark::Initialize(&rest_count, rest.data());
   if (benchmark::ReportUnrecognizedArguments(rest_count, rest.data())) return 2;
-  // The console and the JSON file get the exact names; another --benchmark_out_format keeps
-  // Google Benchmark's own reporter (and its "/real_time" suffix).
-  bench::exact_names<benchmark::ConsoleReporter> console(
-      isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Defaults
-                            : benchmark::ConsoleReporter::OO_Tabular);
-  bench::exact_names<benchmark::JSONReporter> json;
+  // Every reporter, on the screen and in the file, writes the exact names.
+  std::unique_ptr<benchmark::BenchmarkReporter> display, file_reporter;
+  try {
+    display = exact_name_reporter("--benchmark_format", display_format,
+                                  isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Defaults
+                                                        : benchmark::ConsoleReporter::OO_Tabular);
+    // Without --benchmark_out Google Benchmark refuses a file reporter.
+    if (file)
+      file_reporter = exact_name_reporter("--benchmark_out_format", file_format,
+                                          benchmark::ConsoleReporter::OO_None);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rnnsuite-bench: %s\n", e.what());
+    return 2;
+  }
   std::ostringstream listing;
-  if (list_tests) console.SetOutputStream(&listing);
-  const std::size_t ran =
-      benchmark::RunSpecifiedBenchmarks(&console, json_file && !other_format ? &json : nullptr);
+  if (list_tests) display->SetOutputStream(&listing);
+  const std::size_t ran = benchmark::RunSpecifiedBenchmarks(display.get(), file_reporter.get());
   benchmark::Shutdown();
   if (list_tests) print_exact_names(listing.str());
   if (ran == 0) {

@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """rnnsuite-bench on bad arguments (ctest label bench): each must exit 2 with a one-line error
 naming the argument and its value, having measured nothing; listing the smoke grid must still
-exit 0 with its 31 names, each exactly <descriptor>/<fwd|fwdbwd>/<rnnsuite|onednn>.
+exit 0 with its 31 names, each exactly <descriptor>/<fwd|fwdbwd>/<rnnsuite|onednn>, and every
+output format (console, json, csv; screen and file) must write those names.
 usage: bad_arguments.py <rnnsuite-bench>
 """
+import os
+import re
 import subprocess
 import sys
+import tempfile
 
 # (arguments, text the error must contain)
 BAD = [
@@ -16,6 +20,15 @@ BAD = [
      "--benchmark_filter='no_such_problem' selects no benchmark of grid 'smoke'"),
     (["--grid=smoke", "--benchmark_filter=["], "--benchmark_filter='[' selects no benchmark"),
     (["--grid=smoke", "--benchmark_no_such_flag=1"], "unrecognized command-line flag"),
+    (["--grid=smoke", "--benchmark_repetitions=five"], "unrecognized command-line flag"),
+    # Google Benchmark alone prints its usage and exits 0 on these.
+    (["--grid=smoke", "--benchmark_format=xml"],
+     "--benchmark_format: expected one of console, json, csv, got 'xml'"),
+    (["--grid=smoke", "--benchmark_out=unused", "--benchmark_out_format=yaml"],
+     "--benchmark_out_format: expected one of console, json, csv, got 'yaml'"),
+    (["--grid=smoke", "--benchmark_time_unit=min"],
+     "--benchmark_time_unit: expected one of ns, us, ms, s, got 'min'"),
+    (["--grid=smoke", "--benchmark_color="], "--benchmark_color: expected auto, true or false"),
 ]
 
 
@@ -45,9 +58,26 @@ def main():
                     or parts[1] not in ("fwd", "fwdbwd") or parts[2] not in ("rnnsuite", "onednn")):
                 failures.append(f"{args}: listed name {name!r} is not "
                                 f"<descriptor>/<fwd|fwdbwd>/<rnnsuite|onednn>")
+    # Every output format writes the exact names, on the screen and in the file.
+    one = ["--grid=smoke", "--benchmark_filter=^gru_t5_b3_i6_h7_f32/fwd/",
+           "--benchmark_min_time=0.001"]
+    expected = {"gru_t5_b3_i6_h7_f32/fwd/rnnsuite", "gru_t5_b3_i6_h7_f32/fwd/onednn"}
+    with tempfile.TemporaryDirectory() as folder:
+        for fmt in ("console", "json", "csv"):
+            out = os.path.join(folder, "out." + fmt)
+            r = subprocess.run([binary, *one, f"--benchmark_format={fmt}",
+                                f"--benchmark_out={out}", f"--benchmark_out_format={fmt}"],
+                               capture_output=True, text=True, timeout=120)
+            with open(out) as f:
+                written = f.read()
+            for where, text in (("screen", r.stdout), ("file", written)):
+                found = set(re.findall(r"gru_t5_b3_i6_h7_f32/fwd/[a-z_/]+", text))
+                if r.returncode != 0 or found != expected:
+                    failures.append(f"{fmt} on the {where}: exit {r.returncode}, "
+                                    f"names {sorted(found)}")
     for f in failures:
         print("FAIL", f)
-    print(f"{len(BAD) + 2} cases, {len(failures)} failures")
+    print(f"{len(BAD) + 5} cases, {len(failures)} failures")
     return 1 if failures else 0
 
 
