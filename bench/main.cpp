@@ -145,6 +145,7 @@ int main(int argc, char** argv) {
   std::string filter = ".";  // Google Benchmark's default: every benchmark
   std::string display_format = "console", file_format = "json";
   bool list_tests = false, file = false;
+  bool color = isatty(STDOUT_FILENO);  // --benchmark_color=auto, Google Benchmark's default
   try {
     for (const char* arg : rest) {
       check_enumerated_flag(arg, "--benchmark_format", {"console", "json", "csv"});
@@ -164,6 +165,8 @@ int main(int argc, char** argv) {
     if (std::strncmp(arg, "--benchmark_format=", 19) == 0) display_format = arg + 19;
     if (std::strncmp(arg, "--benchmark_out_format=", 23) == 0) file_format = arg + 23;
     if (std::strncmp(arg, "--benchmark_out=", 16) == 0) file = true;
+    if (std::strncmp(arg, "--benchmark_color=", 18) == 0 && std::strcmp(arg + 18, "auto") != 0)
+      color = flag_is_set(arg, "--benchmark_color");
   }
   int rest_count = int(rest.size());
   benchmark::Initialize(&rest_count, rest.data());
@@ -171,9 +174,10 @@ int main(int argc, char** argv) {
   // Every reporter, on the screen and in the file, writes the exact names.
   std::unique_ptr<benchmark::BenchmarkReporter> display, file_reporter;
   try {
+    // Counters always in columns; colour as --benchmark_color says.
     display = exact_name_reporter("--benchmark_format", display_format,
-                                  isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_Defaults
-                                                        : benchmark::ConsoleReporter::OO_Tabular);
+                                  color ? benchmark::ConsoleReporter::OO_Defaults
+                                        : benchmark::ConsoleReporter::OO_Tabular);
     // Without --benchmark_out Google Benchmark refuses a file reporter.
     if (file)
       file_reporter = exact_name_reporter("--benchmark_out_format", file_format,
