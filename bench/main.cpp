@@ -82,7 +82,8 @@ std::unique_ptr<benchmark::BenchmarkReporter> exact_name_reporter(
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
   if (format == "csv") return std::make_unique<bench::exact_names<benchmark::CSVReporter>>();
 #pragma GCC diagnostic pop
-  throw rnn::error(std::string(flag) + ": expected console, json or csv, got '" + format + "'");
+  throw rnn::error(std::string(flag) + ": expected one of console, json, csv, got '" + format +
+                   "'");
 }
 
 // Google Benchmark answers a bad value of these flags with its usage text and exit status 0, as
@@ -146,49 +147,40 @@ int main(int argc, char** argv) {
   std::string display_format = "console", file_format = "json";
   bool list_tests = false, file = false;
   bool color = isatty(STDOUT_FILENO);  // --benchmark_color=auto, Google Benchmark's default
+  std::unique_ptr<benchmark::BenchmarkReporter> display, file_reporter;
   try {
     for (const char* arg : rest) {
-      check_enumerated_flag(arg, "--benchmark_format", {"console", "json", "csv"});
-      check_enumerated_flag(arg, "--benchmark_out_format", {"console", "json", "csv"});
       check_enumerated_flag(arg, "--benchmark_time_unit", {"ns", "us", "ms", "s"});
       if (std::strcmp(arg, "--benchmark_color=") == 0)  // any other value is a boolean to it
         throw rnn::error("--benchmark_color: expected auto, true or false, got ''");
+      if (std::strncmp(arg, "--benchmark_list_tests", 22) == 0)
+        list_tests = flag_is_set(arg, "--benchmark_list_tests");
+      if (std::strncmp(arg, "--benchmark_filter=", 19) == 0) filter = arg + 19;
+      if (std::strncmp(arg, "--benchmark_format=", 19) == 0) display_format = arg + 19;
+      if (std::strncmp(arg, "--benchmark_out_format=", 23) == 0) file_format = arg + 23;
+      if (std::strncmp(arg, "--benchmark_out=", 16) == 0) file = true;
+      if (std::strncmp(arg, "--benchmark_color=", 18) == 0 && std::strcmp(arg + 18, "auto") != 0)
+        color = flag_is_set(arg, "--benchmark_color");
     }
+    // Every reporter, on the screen and in the file, writes the exact names. Counters always
+    // in columns; colour as --benchmark_color says.
+    display = exact_name_reporter("--benchmark_format", display_format,
+                                  color ? benchmark::ConsoleReporter::OO_Defaults
+                                        : benchmark::ConsoleReporter::OO_Tabular);
+    // Made (and so checked) even without --benchmark_out, which it needs to be used.
+    file_reporter = exact_name_reporter("--benchmark_out_format", file_format,
+                                        benchmark::ConsoleReporter::OO_None);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "rnnsuite-bench: %s\n", e.what());
     return 2;
-  }
-  for (const char* arg : rest) {
-    if (std::strncmp(arg, "--benchmark_list_tests", 22) == 0)
-      list_tests = flag_is_set(arg, "--benchmark_list_tests");
-    if (std::strncmp(arg, "--benchmark_filter=", 19) == 0) filter = arg + 19;
-    if (std::strncmp(arg, "--benchmark_format=", 19) == 0) display_format = arg + 19;
-    if (std::strncmp(arg, "--benchmark_out_format=", 23) == 0) file_format = arg + 23;
-    if (std::strncmp(arg, "--benchmark_out=", 16) == 0) file = true;
-    if (std::strncmp(arg, "--benchmark_color=", 18) == 0 && std::strcmp(arg + 18, "auto") != 0)
-      color = flag_is_set(arg, "--benchmark_color");
   }
   int rest_count = int(rest.size());
   benchmark::Initialize(&rest_count, rest.data());
   if (benchmark::ReportUnrecognizedArguments(rest_count, rest.data())) return 2;
-  // Every reporter, on the screen and in the file, writes the exact names.
-  std::unique_ptr<benchmark::BenchmarkReporter> display, file_reporter;
-  try {
-    // Counters always in columns; colour as --benchmark_color says.
-    display = exact_name_reporter("--benchmark_format", display_format,
-                                  color ? benchmark::ConsoleReporter::OO_Defaults
-                                        : benchmark::ConsoleReporter::OO_Tabular);
-    // Without --benchmark_out Google Benchmark refuses a file reporter.
-    if (file)
-      file_reporter = exact_name_reporter("--benchmark_out_format", file_format,
-                                          benchmark::ConsoleReporter::OO_None);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "rnnsuite-bench: %s\n", e.what());
-    return 2;
-  }
   std::ostringstream listing;
   if (list_tests) display->SetOutputStream(&listing);
-  const std::size_t ran = benchmark::RunSpecifiedBenchmarks(display.get(), file_reporter.get());
+  const std::size_t ran =
+      benchmark::RunSpecifiedBenchmarks(display.get(), file ? file_reporter.get() : nullptr);
   benchmark::Shutdown();
   if (list_tests) print_exact_names(listing.str());
   if (ran == 0) {

@@ -26,6 +26,8 @@ BAD = [
      "--benchmark_format: expected one of console, json, csv, got 'xml'"),
     (["--grid=smoke", "--benchmark_out=unused", "--benchmark_out_format=yaml"],
      "--benchmark_out_format: expected one of console, json, csv, got 'yaml'"),
+    (["--grid=smoke", "--benchmark_out_format=yaml"],
+     "--benchmark_out_format: expected one of console, json, csv, got 'yaml'"),
     (["--grid=smoke", "--benchmark_time_unit=min"],
      "--benchmark_time_unit: expected one of ns, us, ms, s, got 'min'"),
     (["--grid=smoke", "--benchmark_color="], "--benchmark_color: expected auto, true or false"),

@@ -101,10 +101,9 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
   const std::size_t gate_seq = checked_mul(n.sequence, static_cast<std::size_t>(p.G()), p);
   const std::size_t gate_chunk = std::size_t(m->chunk) * n.state * p.G();
   const std::size_t state_seq = n.sequence + n.state;
-  const kernels::index widest = std::max(m->I, m->H);
   const std::size_t dw_scratch =
-      m->packs_weight_gradient_operands(m->chunk * m->B, widest)
-          ? std::size_t(options.threads) * std::size_t(m->k.transposed_a_scratch(widest))
+      m->packs_weight_gradient_operands(m->chunk * m->B, std::max(m->I, m->H))
+          ? std::size_t(options.threads) * m->weight_gradient_scratch_size()
           : 0;
   std::size_t total = 0;
   for (std::size_t part : {n.weight_ih, 2 * n.weight_hh, 2 * n.bias, packed_ih, packed_hh,

@@ -152,9 +152,7 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
                                kernels::index N, kernels::index g0, kernels::index g1) {
       if (m.packs_weight_gradient_operands(rows, N))
         m.k.gemm_transposed_a(dw + g0 * N, N, delta + g0, GH, b, N, g1 - g0, N, rows,
-                              accumulate,
-                              m.dw_scratch.data() + thread * m.k.transposed_a_scratch(
-                                                                 std::max(I, H)));
+                              accumulate, m.weight_gradient_scratch(thread));
       else
         m.k.gemm(dw + g0 * N, N, delta + g0, 1, GH, b, N, g1 - g0, N, rows, accumulate);
     };

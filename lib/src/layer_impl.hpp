@@ -80,6 +80,13 @@ struct layer<Real>::impl {
   bool packs_weight_gradient_operands(kernels::index rows, kernels::index N) const {
     return std::size_t(rows) * std::size_t(N) * sizeof(Real) > half_of_l2;
   }
+  // Values of dw_scratch per thread, and one thread's part.
+  std::size_t weight_gradient_scratch_size() const {
+    return std::size_t(k.transposed_a_scratch(std::max(I, H)));
+  }
+  Real* weight_gradient_scratch(int thread) {
+    return dw_scratch.data() + std::size_t(thread) * weight_gradient_scratch_size();
+  }
 
   void forward_step(kernels::index t);  // layer.cpp
 

@@ -140,10 +140,22 @@ struct gemm_kernel {
 
   // packed: panels of src (K×N, row-major, row stride N).
   static void pack_panels(Real* packed, const Real* src, index K, index N) {
-    for (index p0 = 0; p0 < N; p0 += panel_width)
-      for (index k = 0; k < K; ++k)
-        for (index j = 0; j < panel_width; ++j)
-          packed[p0 * K + k * panel_width + j] = p0 + j < N ? src[k * N + p0 + j] : Real(0);
+    pack_panels_strided(packed, src, N, K, N);
+  }
+  // The same for src with row stride ld (a k-range of a larger matrix, in run_transposed_a).
+  static void pack_panels_strided(Real* packed, const Real* src, index ld, index K, index N) {
+    for (index p0 = 0; p0 < N; p0 += panel_width) {
+      const index columns = N - p0 < panel_width ? N - p0 : panel_width;
+      for (index k = 0; k < K; ++k) {
+        const Real* row = src + k * ld + p0;
+        Real* out = packed + p0 * K + k * panel_width;
+        if (columns == panel_width)
+          for (index j = 0; j < panel_width; j += width)
+            batch::load_unaligned(row + j).store_unaligned(out + j);
+        else
+          for (index j = 0; j < panel_width; ++j) out[j] = j < columns ? row[j] : Real(0);
+      }
+    }
   }
 
   // C (M×N) = or += A·B with B packed by pack_panels. Loop order: k-block, m-block, panel, row
@@ -229,20 +241,7 @@ struct gemm_kernel {
     Real* a_packed = scratch + transposed_a_k_block * panels * panel_width;  // tiles × kc × rows
     for (index k0 = 0; k0 < K; k0 += transposed_a_k_block) {
       const index kc = K - k0 < transposed_a_k_block ? K - k0 : transposed_a_k_block;
-      for (index p = 0; p < panels; ++p) {
-        const index p0 = p * panel_width;
-        const index columns = N - p0 < panel_width ? N - p0 : panel_width;
-        Real* panel = b_packed + p * kc * panel_width;
-        for (index k = 0; k < kc; ++k) {
-          const Real* row = b + (k0 + k) * ldb + p0;
-          Real* out = panel + k * panel_width;
-          if (columns == panel_width)
-            for (index j = 0; j < panel_width; j += width)
-              batch::load_unaligned(row + j).store_unaligned(out + j);
-          else
-            for (index j = 0; j < panel_width; ++j) out[j] = j < columns ? row[j] : Real(0);
-        }
-      }
+      pack_panels_strided(b_packed, b + k0 * ldb, ldb, kc, N);  // panel p at p·kc·panel_width
       const Real* start = accumulate || k0 > 0 ? c : nullptr;
       const Real* a_k = a + k0 * lda;
       for (index m0 = 0; m0 < M; m0 += transposed_a_m_block) {
