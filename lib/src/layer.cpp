@@ -94,8 +94,15 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
     return checked_mul(K, (N + panel - 1) / panel * panel, p);
   };
   const std::size_t G = p.G(), I = p.I, H = p.H;
-  const std::size_t packed_ih = packed_size(G * H, I), packed_hh = packed_size(G * H, H);
-  const std::size_t packed_ih_t = packed_size(I, G * H), packed_hh_t = packed_size(H, G * H);
+  const std::size_t packed_ih = packed_size(G * H, I), packed_ih_t = packed_size(I, G * H);
+  // The per-step product takes W_hh in the matvec's layout at batch 1, in panels above.
+  const bool batch_1 = p.B == 1;
+  const std::size_t packed_hh = batch_1 ? 0 : packed_size(G * H, H);
+  const std::size_t packed_hh_t = batch_1 ? 0 : packed_size(H, G * H);
+  const std::size_t matvec_hh =
+      batch_1 ? std::size_t(m->k.matvec_packed_size(m->GH, m->H)) : 0;
+  const std::size_t matvec_hh_t =
+      batch_1 ? std::size_t(m->k.matvec_packed_size(m->H, m->GH)) : 0;
 
   // Everything the layer will hold, checked for overflow before anything is allocated.
   const std::size_t gate_seq = checked_mul(n.sequence, static_cast<std::size_t>(p.G()), p);
@@ -106,8 +113,8 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
           ? std::size_t(options.threads) * m->weight_gradient_scratch_size()
           : 0;
   std::size_t total = 0;
-  for (std::size_t part : {n.weight_ih, 2 * n.weight_hh, 2 * n.bias, packed_ih, packed_hh,
-                           packed_ih_t, packed_hh_t, n.x, gate_seq,
+  for (std::size_t part : {n.weight_ih, n.weight_hh, 2 * n.bias, matvec_hh, matvec_hh_t,
+                           packed_ih, packed_hh, packed_ih_t, packed_hh_t, n.x, gate_seq,
                            state_seq, lstm ? state_seq : 0, gru ? n.sequence : 0,
                            n.state * p.G(), gate_chunk, gru ? gate_chunk : 0, 2 * n.state,
                            dw_scratch})
@@ -122,18 +129,26 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
                 std::to_string(bytes) + " bytes of workspace, more than this machine's " +
                 std::to_string(static_cast<std::size_t>(physical)) + " bytes of memory");
   try {
-    m->weight_hh.assign(params.weight_hh.begin(), params.weight_hh.end());
     m->bias_ih.assign(params.bias_ih.begin(), params.bias_ih.end());
     m->bias_hh.assign(params.bias_hh.begin(), params.bias_hh.end());
-    m->weight_hh_t.resize(n.weight_hh);
-    transpose(m->weight_hh_t.data(), m->weight_hh.data(), m->GH, m->H);
     m->packed_ih.resize(packed_ih);
-    m->packed_hh.resize(packed_hh);
     m->packed_ih_t.resize(packed_ih_t);
-    m->packed_hh_t.resize(packed_hh_t);
     m->k.pack_panels(m->packed_ih.data(), params.weight_ih.data(), m->GH, m->I);
-    m->k.pack_panels(m->packed_hh.data(), m->weight_hh.data(), m->GH, m->H);
-    m->k.pack_panels(m->packed_hh_t.data(), m->weight_hh_t.data(), m->H, m->GH);
+    {  // W_hh's transpose is needed only as the source of its packed copy
+      aligned_vector<Real> weight_hh_t(n.weight_hh);  // H×GH
+      transpose(weight_hh_t.data(), params.weight_hh.data(), m->GH, m->H);
+      if (batch_1) {
+        m->matvec_hh.resize(matvec_hh);
+        m->matvec_hh_t.resize(matvec_hh_t);
+        m->k.pack_matvec(m->matvec_hh.data(), params.weight_hh.data(), m->GH, m->H);
+        m->k.pack_matvec(m->matvec_hh_t.data(), weight_hh_t.data(), m->H, m->GH);
+      } else {
+        m->packed_hh.resize(packed_hh);
+        m->packed_hh_t.resize(packed_hh_t);
+        m->k.pack_panels(m->packed_hh.data(), params.weight_hh.data(), m->GH, m->H);
+        m->k.pack_panels(m->packed_hh_t.data(), weight_hh_t.data(), m->H, m->GH);
+      }
+    }
     {  // W_ih's transpose is needed only as the source of its panels
       aligned_vector<Real> weight_ih_t(n.weight_ih);  // I×GH
       transpose(weight_ih_t.data(), params.weight_ih.data(), m->GH, m->I);
@@ -194,7 +209,7 @@ template <class Real>
 std::size_t layer<Real>::workspace_bytes() const {
   const impl& m = *impl_;
   std::size_t elements = 0;
-  for (const auto* v : {&m.weight_hh, &m.weight_hh_t, &m.packed_ih,
+  for (const auto* v : {&m.matvec_hh, &m.matvec_hh_t, &m.packed_ih,
                         &m.packed_hh, &m.packed_ih_t, &m.packed_hh_t, &m.bias_ih,
                         &m.bias_hh, &m.x, &m.gates, &m.h, &m.c, &m.hidden_n, &m.recurrent,
                         &m.delta_x, &m.delta_h, &m.dh_carry, &m.dc_carry, &m.dw_scratch})
@@ -277,8 +292,8 @@ void layer<Real>::impl::forward_step(kernels::index t) {
     // Batch 1: W_hh·h' streaming W_hh's rows, each thread always the same rows (its cache).
     detail::parallel_for(*m.pool, GH, 16, (kernels::index(1) << 16) / m.H,
                          [&](kernels::index r0, kernels::index r1) {
-      detail::matvec_alternating(m.k, m.recurrent.data(), m.weight_hh.data(), m.h.data() + s0,
-                                 r0, r1, m.H, false, t % 2 == 1, m.half_of_l2);
+      detail::matvec_alternating(m.k, m.recurrent.data(), m.matvec_hh.data(), m.h.data() + s0,
+                                 r0, r1, GH, m.H, false, t % 2 == 1, m.half_of_l2);
     });
     step_rows(0, 1);
   } else {

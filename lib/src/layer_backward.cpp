@@ -107,8 +107,8 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
                            [&](kernels::index r0, kernels::index r1) {
                              detail::matvec_alternating(
                                  m.k, m.dh_carry.data(),
-                                 (transposed ? m.weight_hh : m.weight_hh_t).data(),
-                                 delta_h + chunk_row * GH, r0, r1, GH, gru, t % 2 == 1,
+                                 (transposed ? m.matvec_hh : m.matvec_hh_t).data(),
+                                 delta_h + chunk_row * GH, r0, r1, H, GH, gru, t % 2 == 1,
                                  m.half_of_l2);
                            });
     } else if (m.recurrent_by_columns) {

@@ -33,12 +33,12 @@ struct layer<Real>::impl {
   // different sides.
   std::size_t half_of_l2;
 
-  // W_hh copied once, row-major as given and transposed: the batch-1 matvec takes dot products
-  // along rows, W_hh·h' forward and W_hhᵀ·δ backward.
-  aligned_vector<Real> weight_hh;    // GH×H
-  aligned_vector<Real> weight_hh_t;  // H×GH
+  // Batch 1 only: W_hh and its transpose packed once for the matvec (kernels/matvec.hpp), which
+  // takes dot products along rows, W_hh·h' forward and W_hhᵀ·δ backward.
+  aligned_vector<Real> matvec_hh;    // W_hh (GH×H) in the matvec's layout
+  aligned_vector<Real> matvec_hh_t;  // W_hhᵀ (H×GH) in the matvec's layout
   // W_ih, W_hh and their transposes packed once into the GEMM micro-kernel's panels
-  // (kernels/gemm.hpp), for batch > 1 and for the all-rows GEMMs.
+  // (kernels/gemm.hpp): W_ih's for the all-rows GEMMs, W_hh's for batch > 1.
   aligned_vector<Real> packed_ih;    // panels of weight_ih (K = GH, N = I): dx = δ·W_ih
   aligned_vector<Real> packed_hh;    // panels of weight_hh (K = GH, N = H): dh' = δ·W_hh
   aligned_vector<Real> packed_ih_t;  // panels of weight_ih_t (K = I, N = GH): x·W_ihᵀ
@@ -125,18 +125,19 @@ void parallel_for(thread_pool& pool, kernels::index total, kernels::index grain,
   pool.run(task);
 }
 
-// Batch 1: y[r0, r1) = (or +=) W·v, W's rows in blocks taken front to back on even steps and back
-// to front on odd ones. A W larger than L2 (an LSTM's 4 MiB W_hh at H = 512) swept in one order
+// Batch 1: y[r0, r1) = (or +=) W·v, W (rows × cols) packed by pack_matvec, its rows in blocks
+// taken front to back on even steps and back to front on odd ones. A W larger than L2 (an LSTM's 4 MiB W_hh at H = 512) swept in one order
 // every step misses on every line (LRU evicts each line just before its reuse); swept in
 // alternating order, the blocks the last step read last are read first and still in L2. Each row
 // is still one dot product computed the same way, so results do not depend on the order.
 template <class Real>
 void matvec_alternating(const kernels::table<Real>& k, Real* y, const Real* w, const Real* v,
-                        kernels::index r0, kernels::index r1, kernels::index cols,
-                        bool accumulate, bool backwards, std::size_t half_of_l2) {
+                        kernels::index r0, kernels::index r1, kernels::index rows,
+                        kernels::index cols, bool accumulate, bool backwards,
+                        std::size_t half_of_l2) {
   // A W that stays in L2 gains nothing from the order: one call.
   if (std::size_t(r1 - r0) * std::size_t(cols) * sizeof(Real) <= half_of_l2) {
-    k.matvec(y + r0, w + r0 * cols, v, r1 - r0, cols, accumulate);
+    k.matvec(y, w, v, r0, r1, rows, cols, accumulate);
     return;
   }
   constexpr kernels::index block = 32;  // rows; a multiple of the matvec's 4-row groups
@@ -144,7 +145,7 @@ void matvec_alternating(const kernels::table<Real>& k, Real* y, const Real* w, c
   for (kernels::index i = 0; i < blocks; ++i) {
     const kernels::index b = backwards ? blocks - 1 - i : i;
     const kernels::index begin = r0 + b * block, end = std::min(r1, begin + block);
-    k.matvec(y + begin, w + begin * cols, v, end - begin, cols, accumulate);
+    k.matvec(y, w, v, begin, end, rows, cols, accumulate);
   }
 }
 

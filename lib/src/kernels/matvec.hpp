@@ -1,7 +1,20 @@
 #pragma once
-// The batch-1 path: y = or += W·v with W row-major and v contiguous, as dot products along W's
-// rows, so W streams through memory contiguously (the GEMM's broadcast form would hop a page per
-// k-row of a large transposed W). At batch 1 a step is bound by reading W, not by arithmetic.
+// The batch-1 path: y = or += W·v as dot products along W's rows, W packed once (pack) so that
+// the kernel reads it as one sequential stream. At batch 1 a step is bound by reading W, not by
+// arithmetic, so the layout is what matters.
+//
+// Packed layout: rows in groups of rows_at_once (4), zero rows padding the last group; within a
+// group, for each step of 2 vectors of columns, the 4 rows' 2·width values one after the other,
+// then for each remaining vector of columns (zero-padded past cols) the 4 rows' width values.
+// Row-major, the kernel read 4 rows at once as 4 streams that restart every row; packed, a group
+// is one contiguous block and the groups follow each other. A stand-alone sweep of lib's loops
+// over a 512-column float W, alternating order, median GB/s (Zen 5, docs/performance-limits.md):
+//   W      512 KiB  1 MiB  2 MiB  4 MiB
+//   rows   104      97     92     87
+//   packed 149      133    104    95
+//   + prefetch 1 KiB ahead  172  136  106  97
+// Each row's dot product is the same arithmetic wherever the row sits in its group and however
+// a caller splits the rows, so results do not depend on the split (threads, sweep order).
 #include "kernels/simd.hpp"
 
 namespace rnn::kernels {
@@ -11,46 +24,97 @@ struct matvec_kernel {
   using S = simd<Real, Arch>;
   using batch = typename S::batch;
   static constexpr index width = S::width;
-  static constexpr int rows_at_once = 4;
+  static constexpr index rows_at_once = 4;
+  // A line this far ahead of the group's current loads is requested into L1: the L2 prefetcher
+  // alone left an L2-resident W at 149 GB/s against 172 with it (table above). A W that fits in
+  // L1 (32 KiB, below any x86 L1d since 2011) is not prefetched: there the hints are only
+  // instructions (lstm_t16_b1_i32_h32_f32's 16 KiB W_hh: 14 % more in its forward pass).
+  static constexpr index prefetch_ahead = 1024 / sizeof(Real);
+  static constexpr index l1_bytes = 32 << 10;
+  // One prefetch per 64-byte line of a step's 4 × 2 vectors.
+  static constexpr index line_values = 64 / sizeof(Real);
+  static constexpr index step_values = rows_at_once * 2 * width;
 
-  // y: rows, w: rows×cols (row stride cols), v: cols.
-  static void run(Real* y, const Real* w, const Real* v, index rows, index cols, bool accumulate) {
-    index r = 0;
-    for (; r + rows_at_once <= rows; r += rows_at_once) {
+  static index round_up(index n, index to) { return (n + to - 1) / to * to; }
+  // The values of a rows × cols W in the packed layout; a group is rows_at_once·padded_cols.
+  static index padded_cols(index cols) { return round_up(cols, width); }
+  static index packed_size(index rows, index cols) {
+    return round_up(rows, rows_at_once) * padded_cols(cols);
+  }
+  // Where column j of row i (0..3) of a group starts, relative to the group; j is the first
+  // column of a step (a multiple of 2·width below paired_cols, of width above).
+  static index offset(index j, index i, index paired_cols) {
+    return j * rows_at_once + i * (j < paired_cols ? 2 * width : width);
+  }
+  static index paired(index cols) { return cols / (2 * width) * (2 * width); }
+
+  // packed (packed_size(rows, cols)) = w (rows×cols, row-major) in the packed layout.
+  static void pack(Real* packed, const Real* w, index rows, index cols) {
+    const index padded = padded_cols(cols), pairs = paired(cols);
+    for (index g = 0; g < round_up(rows, rows_at_once); g += rows_at_once) {
+      Real* group = packed + g * padded;
+      for (index i = 0; i < rows_at_once; ++i)
+        for (index j = 0; j < padded; j += j < pairs ? 2 * width : width) {
+          const index n = j < pairs ? 2 * width : width;
+          for (index e = 0; e < n; ++e)
+            group[offset(j, i, pairs) + e] =
+                g + i < rows && j + e < cols ? w[(g + i) * cols + j + e] : Real(0);
+        }
+    }
+  }
+
+  // y[r] = or += (W·v)[r] for rows r in [begin, end); y and packed are the whole vectors (y:
+  // rows, packed: pack's output for W rows × cols), v: cols.
+  static void run(Real* y, const Real* packed, const Real* v, index begin, index end, index rows,
+                  index cols, bool accumulate) {
+    if (std::size_t(packed_size(rows, cols)) * sizeof(Real) > l1_bytes)
+      run_groups<true>(y, packed, v, begin, end, cols, accumulate);
+    else
+      run_groups<false>(y, packed, v, begin, end, cols, accumulate);
+  }
+
+  template <bool prefetch>
+  static void run_groups(Real* y, const Real* packed, const Real* v, index begin, index end,
+                         index cols, bool accumulate) {
+    const index padded = padded_cols(cols), pairs = paired(cols);
+    for (index g = begin / rows_at_once * rows_at_once; g < end; g += rows_at_once) {
+      const Real* group = packed + g * padded;
       batch sum[rows_at_once][2];
 #pragma GCC unroll 4
       for (int i = 0; i < rows_at_once; ++i) sum[i][0] = sum[i][1] = batch(Real(0));
       index j = 0;
-      for (; j + 2 * width <= cols; j += 2 * width) {
+      for (; j < pairs; j += 2 * width) {
         const batch v0 = batch::load_unaligned(v + j), v1 = batch::load_unaligned(v + j + width);
+        const Real* step = group + j * rows_at_once;
+        if constexpr (prefetch)
+#pragma GCC unroll 16
+          for (index line = 0; line < step_values; line += line_values)
+            __builtin_prefetch(step + prefetch_ahead + line);
 #pragma GCC unroll 4
         for (int i = 0; i < rows_at_once; ++i) {
-          const Real* row = w + (r + i) * cols + j;
+          const Real* row = step + i * 2 * width;
           sum[i][0] = S::multiply_add(batch::load_unaligned(row), v0, sum[i][0]);
           sum[i][1] = S::multiply_add(batch::load_unaligned(row + width), v1, sum[i][1]);
         }
       }
+      // The rest of the columns one vector at a time; past cols, W's padding and v's masked
+      // lanes are zero, so the lanes add +0.
       for (; j < cols; j += width) {
         const index n = cols - j < width ? cols - j : width;
         const batch vj = S::load(v + j, n);
+        const Real* step = group + j * rows_at_once;
 #pragma GCC unroll 4
         for (int i = 0; i < rows_at_once; ++i)
-          sum[i][0] = S::multiply_add(S::load(w + (r + i) * cols + j, n), vj, sum[i][0]);
+          sum[i][0] = S::multiply_add(batch::load_unaligned(step + i * width), vj, sum[i][0]);
       }
+      // A group cut by the range (its first or last) writes only the range's rows.
+      const index first = g < begin ? begin - g : 0;
+      const index last = g + rows_at_once > end ? end - g : rows_at_once;
 #pragma GCC unroll 4
       for (int i = 0; i < rows_at_once; ++i) {
         const Real dot = xsimd::hadd(sum[i][0] + sum[i][1]);
-        y[r + i] = accumulate ? y[r + i] + dot : dot;
+        if (i >= first && i < last) y[g + i] = accumulate ? y[g + i] + dot : dot;
       }
-    }
-    for (; r < rows; ++r) {
-      batch sum(Real(0));
-      for (index j = 0; j < cols; j += width) {
-        const index n = cols - j < width ? cols - j : width;
-        sum = S::multiply_add(S::load(w + r * cols + j, n), S::load(v + j, n), sum);
-      }
-      const Real dot = xsimd::hadd(sum);
-      y[r] = accumulate ? y[r] + dot : dot;
     }
   }
 };

@@ -160,6 +160,8 @@ table<Real> make_table() {
           &gemm_kernel<Real, Arch>::pack_panels,
           gemm_kernel<Real, Arch>::panel_width,
           &matvec_kernel<Real, Arch>::run,
+          &matvec_kernel<Real, Arch>::pack,
+          &matvec_kernel<Real, Arch>::packed_size,
           &gemm_kernel<Real, Arch>::column_sums,
           &pointwise<Real, Arch>::forward, &pointwise<Real, Arch>::backward};
 }

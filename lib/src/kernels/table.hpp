@@ -64,8 +64,13 @@ struct table {
   // packed (ceil(N / panel_width)·panel_width·K) = panels of src (K×N row-major).
   void (*pack_panels)(Real* packed, const Real* src, index K, index N);
   index panel_width;
-  // y (rows) = or += W·v, W rows×cols row-major: the batch-1 recurrent product.
-  void (*matvec)(Real* y, const Real* w, const Real* v, index rows, index cols, bool accumulate);
+  // y[r] = or += (W·v)[r] for r in [begin, end), W rows×cols packed by pack_matvec: the batch-1
+  // recurrent product. y: rows, v: cols.
+  void (*matvec)(Real* y, const Real* packed, const Real* v, index begin, index end, index rows,
+                 index cols, bool accumulate);
+  // packed (matvec_packed_size(rows, cols)) = W (rows×cols, row-major) in the matvec's layout.
+  void (*pack_matvec)(Real* packed, const Real* w, index rows, index cols);
+  index (*matvec_packed_size)(index rows, index cols);
   // sums (N) += Σ over the M rows of a (M×N, row stride lda), row by row in order.
   void (*column_sums)(Real* sums, const Real* a, index lda, index M, index N);
   void (*forward_step)(rnn::cell cell, const step_forward<Real>& s);
