@@ -7,12 +7,14 @@
 // group, for each step of 2 vectors of columns, the 4 rows' 2·width values one after the other,
 // then for each remaining vector of columns (zero-padded past cols) the 4 rows' width values.
 // Row-major, the kernel read 4 rows at once as 4 streams that restart every row; packed, a group
-// is one contiguous block and the groups follow each other. A stand-alone sweep of lib's loops
-// over a 512-column float W, alternating order, median GB/s (Zen 5, docs/performance-limits.md):
-//   W      512 KiB  1 MiB  2 MiB  4 MiB
-//   rows   104      97     92     87
-//   packed 149      133    104    95
-//   + prefetch 1 KiB ahead  172  136  106  97
+// is one contiguous block and the groups follow each other. `build/release/lib/
+// rnnsuite_matvec_bandwidth` (lib's sweep, 32-row blocks in alternating order; median GB/s,
+// one Zen 5 core, 2026-12-02):
+//   W (floats)               512×128  256×512  512×512  1024×512  2048×512  2048×1024  4096×1024
+//                            256 KiB  512 KiB  1 MiB    2 MiB     4 MiB     8 MiB      16 MiB
+//   row-major                116      103      98       90        83        76         56
+//   packed, no prefetch      126      153      133      101       87        76         52
+//   packed, 2 KiB prefetch   137      179      146      106       95        89         61
 // Each row's dot product is the same arithmetic wherever the row sits in its group and however
 // a caller splits the rows, so results do not depend on the split (threads, sweep order).
 #include "kernels/simd.hpp"
@@ -25,11 +27,12 @@ struct matvec_kernel {
   using batch = typename S::batch;
   static constexpr index width = S::width;
   static constexpr index rows_at_once = 4;
-  // A line this far ahead of the group's current loads is requested into L1: the L2 prefetcher
-  // alone left an L2-resident W at 149 GB/s against 172 with it (table above). A W that fits in
-  // L1 (32 KiB, below any x86 L1d since 2011) is not prefetched: there the hints are only
-  // instructions (lstm_t16_b1_i32_h32_f32's 16 KiB W_hh: 14 % more in its forward pass).
-  static constexpr index prefetch_ahead = 1024 / sizeof(Real);
+  // Beyond L1, each step also requests the lines prefetch_bytes ahead of its loads into L1: the
+  // hardware prefetchers alone left the stream short of lines in flight (table above). 1 KiB
+  // ahead was within 3 % of 2 KiB everywhere, 4 KiB level with it. A W that fits
+  // in L1 (32 KiB, below any x86 L1d since 2011) gets no hints: there they are only instructions
+  // (lstm_t16_b1_i32_h32_f32's 16 KiB W_hh: 14 % more in its forward pass).
+  static constexpr index prefetch_bytes = 2048;
   static constexpr index l1_bytes = 32 << 10;
   // One prefetch per 64-byte line of a step's 4 × 2 vectors.
   static constexpr index line_values = 64 / sizeof(Real);
@@ -68,12 +71,13 @@ struct matvec_kernel {
   static void run(Real* y, const Real* packed, const Real* v, index begin, index end, index rows,
                   index cols, bool accumulate) {
     if (std::size_t(packed_size(rows, cols)) * sizeof(Real) > l1_bytes)
-      run_groups<true>(y, packed, v, begin, end, cols, accumulate);
+      run_groups<prefetch_bytes>(y, packed, v, begin, end, cols, accumulate);
     else
-      run_groups<false>(y, packed, v, begin, end, cols, accumulate);
+      run_groups<0>(y, packed, v, begin, end, cols, accumulate);
   }
 
-  template <bool prefetch>
+  // run() with the prefetch distance a parameter (0: no hints), for rnnsuite_matvec_bandwidth.
+  template <index ahead_bytes>
   static void run_groups(Real* y, const Real* packed, const Real* v, index begin, index end,
                          index cols, bool accumulate) {
     const index padded = padded_cols(cols), pairs = paired(cols);
@@ -86,10 +90,10 @@ struct matvec_kernel {
       for (; j < pairs; j += 2 * width) {
         const batch v0 = batch::load_unaligned(v + j), v1 = batch::load_unaligned(v + j + width);
         const Real* step = group + j * rows_at_once;
-        if constexpr (prefetch)
+        if constexpr (ahead_bytes > 0)
 #pragma GCC unroll 16
           for (index line = 0; line < step_values; line += line_values)
-            __builtin_prefetch(step + prefetch_ahead + line);
+            __builtin_prefetch(step + ahead_bytes / index(sizeof(Real)) + line);
 #pragma GCC unroll 4
         for (int i = 0; i < rows_at_once; ++i) {
           const Real* row = step + i * 2 * width;
