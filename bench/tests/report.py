@@ -43,7 +43,8 @@ def minimum_bptt_bytes(cell, T, B, I, H):
 
 
 def fixture(b64_ours_ms):
-    """Benchmarks for PERFORMANCE.md's seven shapes and a B = 1, H = 128 T sweep of lstm and gru."""
+    """Benchmarks for PERFORMANCE.md's seven LSTM shapes, two of its other-cell shapes and a B = 1,
+    H = 128 T sweep of lstm and gru."""
     runs = []
     add = lambda d, impl, times: runs.extend(repetitions(f"{d}/fwdbwd/{impl}", times))
     # Also a point of lstm's T sweep below: its medians lie on the sweep's lines.
@@ -60,6 +61,12 @@ def fixture(b64_ours_ms):
     add("lstm_t128_b16_i512_h512_f32", "onednn", [99.0] * 5)  # 0.99x: missed
     add("lstm_t1024_b64_i512_h512_f32", "rnnsuite", [b64_ours_ms] * 5)
     add("lstm_t1024_b64_i512_h512_f32", "onednn", [6000.0] * 5)
+    # PERFORMANCE.md's other cells: batch 1 1.35x (met); B = 64 1.02x at 77 % of peak (missed).
+    add("elman_tanh_t128_b1_i512_h512_f32", "rnnsuite", [4.0] * 5)
+    add("elman_tanh_t128_b1_i512_h512_f32", "onednn", [5.4] * 5)
+    add("gru_t128_b64_i512_h512_f32", "rnnsuite", [500.0] * 5)
+    add("gru_t128_b64_i512_h512_f32", "onednn", [510.0] * 5)
+    # elman_tanh_t128_b64_i512_h512_f32 and gru_t128_b1_i512_h512_f32 absent: not measured
     for cell, over in (("lstm", 1.05), ("gru", 1.15)):
         for T in (16, 64, 256, 1024, 4096):
             d = f"{cell}_t{T}_b1_i128_h128_f32"
@@ -109,6 +116,10 @@ def check_synthetic(folder, failures):
             "lstm_t128_b16_i512_h512_f32": ("0.99x", "MISSED"),
             "lstm_t1024_b64_i512_h512_f32": (f"{6000.0 / b64_ms:.2f}x",
                                              "met" if pct >= 85 else "MISSED"),
+            "elman_tanh_t128_b1_i512_h512_f32": ("1.35x", "met"),
+            "elman_tanh_t128_b64_i512_h512_f32": ("not measured", "–"),
+            "gru_t128_b1_i512_h512_f32": ("not measured", "–"),
+            "gru_t128_b64_i512_h512_f32": ("1.02x", "MISSED"),
         }
         targets = text[text.find("## Targets"):text.find("## PERFORMANCE.md's shapes")]
         for d, (speed_up, status) in expected.items():
@@ -119,6 +130,10 @@ def check_synthetic(folder, failures):
         cells = row(targets, "lstm_t1024_b64_i512_h512_f32")
         if cells and cells[3] != f"{pct:.0f} %":
             failures.append(f"% of peak at B=64: got {cells[3]}, expected {pct:.0f} %")
+        gru_pct = fwdbwd_flops(128, 64, 512, 512, 3) / 0.5 * 1e-9 / PEAK * 100  # 77 %
+        cells = row(targets, "gru_t128_b64_i512_h512_f32")
+        if cells and (cells[3] != f"{gru_pct:.0f} %" or cells[4] != "≥ 85 %"):
+            failures.append(f"gru at B=64: got {cells}, expected {gru_pct:.0f} % against ≥ 85 %")
         if "`lstm_t1024_b64_i128_h128_f32/fwdbwd/rnnsuite`: outputs disagree" not in text:
             failures.append("the failed benchmark is not listed under Errors")
         # The shapes table: steps/s at the median with the min-max spread; T·B = 128 at batch 1.
