@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel_test_values.hpp"
 #include "kernels/table.hpp"
 #include "rnn/aligned.hpp"
 #include "rnn/isa.hpp"
@@ -27,17 +28,7 @@ struct shape {
 
 const shape shapes[] = {{1, 1}, {3, 5}, {4, 16}, {7, 33}, {13, 100}, {64, 512}, {130, 67}};
 
-template <class Real>
-aligned_vector<Real> values(std::size_t n, unsigned seed) {
-  aligned_vector<Real> v(n);
-  std::uint64_t state = 0x9e3779b97f4a7c15ull * (seed + 1);
-  for (auto& x : v) {
-    state = state * 6364136223846793005ull + 1442695040888963407ull;
-    const double u = double(state >> 11) / double(1ull << 53);  // [0, 1)
-    x = Real((2 * u - 1) * std::ldexp(1.0, -int(state % 5)));
-  }
-  return v;
-}
+using testing_support::values;
 
 class Matvec : public ::testing::TestWithParam<isa> {};
 
