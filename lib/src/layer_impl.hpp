@@ -126,10 +126,11 @@ void parallel_for(thread_pool& pool, kernels::index total, kernels::index grain,
 }
 
 // Batch 1: y[r0, r1) = (or +=) W·v, W (rows × cols) packed by pack_matvec, its rows in blocks
-// taken front to back on even steps and back to front on odd ones. A W larger than L2 (an LSTM's 4 MiB W_hh at H = 512) swept in one order
-// every step misses on every line (LRU evicts each line just before its reuse); swept in
-// alternating order, the blocks the last step read last are read first and still in L2. Each row
-// is still one dot product computed the same way, so results do not depend on the order.
+// taken front to back on even steps and back to front on odd ones. A W larger than L2 (an LSTM's
+// 4 MiB W_hh at H = 512) swept in one order every step misses on every line (LRU evicts each
+// line just before its reuse); swept in alternating order, the blocks the last step read last
+// are read first and still in L2. Each row is still one dot product computed the same way, so
+// results do not depend on the order.
 template <class Real>
 void matvec_alternating(const kernels::table<Real>& k, Real* y, const Real* w, const Real* v,
                         kernels::index r0, kernels::index r1, kernels::index rows,

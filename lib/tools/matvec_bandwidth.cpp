@@ -82,6 +82,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "rnnsuite_matvec_bandwidth: this CPU has no AVX-512 (F, BW)\n");
     return 2;
   }
+  static_assert(kernel::prefetch_bytes == 2048, "the column names below say what lib uses");
   const char* names[] = {"rows", "packed, no hints", "packed, 1 KiB", "packed, 2 KiB (lib)",
                          "packed, 4 KiB"};
   constexpr int variants = 5;
@@ -109,7 +110,8 @@ int main(int argc, char** argv) {
           kernel::run_groups<1024>(y.data(), packed.get(), v.data(), r0, r1, s.cols, false);
         },
         [&](size r0, size r1) {
-          kernel::run_groups<2048>(y.data(), packed.get(), v.data(), r0, r1, s.cols, false);
+          kernel::run_groups<kernel::prefetch_bytes>(y.data(), packed.get(), v.data(), r0, r1,
+                                                     s.cols, false);
         },
         [&](size r0, size r1) {
           kernel::run_groups<4096>(y.data(), packed.get(), v.data(), r0, r1, s.cols, false);

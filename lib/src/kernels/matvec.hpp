@@ -44,12 +44,13 @@ struct matvec_kernel {
   static index packed_size(index rows, index cols) {
     return round_up(rows, rows_at_once) * padded_cols(cols);
   }
-  // Where column j of row i (0..3) of a group starts, relative to the group; j is the first
-  // column of a step (a multiple of 2·width below paired_cols, of width above).
-  static index offset(index j, index i, index paired_cols) {
-    return j * rows_at_once + i * (j < paired_cols ? 2 * width : width);
-  }
+  // The columns taken two vectors per step; the rest go one vector per step.
   static index paired(index cols) { return cols / (2 * width) * (2 * width); }
+  // Where column j of row i (0..3) of a group starts, relative to the group; j is the first
+  // column of a step (run_groups reads the same places: step + i·2·width, step + i·width).
+  static index offset(index j, index i, index pairs) {
+    return j * rows_at_once + i * (j < pairs ? 2 * width : width);
+  }
 
   // packed (packed_size(rows, cols)) = w (rows×cols, row-major) in the packed layout.
   static void pack(Real* packed, const Real* w, index rows, index cols) {
@@ -57,8 +58,8 @@ struct matvec_kernel {
     for (index g = 0; g < round_up(rows, rows_at_once); g += rows_at_once) {
       Real* group = packed + g * padded;
       for (index i = 0; i < rows_at_once; ++i)
-        for (index j = 0; j < padded; j += j < pairs ? 2 * width : width) {
-          const index n = j < pairs ? 2 * width : width;
+        for (index j = 0, n; j < padded; j += n) {
+          n = j < pairs ? 2 * width : width;
           for (index e = 0; e < n; ++e)
             group[offset(j, i, pairs) + e] =
                 g + i < rows && j + e < cols ? w[(g + i) * cols + j + e] : Real(0);
