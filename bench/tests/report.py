@@ -9,6 +9,7 @@ import json
 import math
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -225,6 +226,24 @@ def check_synthetic(folder, failures):
                 failures.append(f"activation bytes verdict for {cell}: expected {worst}, {verdict}")
 
 
+def check_figures(folder, failures):
+    """A T sweep gets a figure; a single T (the table grid's only B = 1, H = 128 point) does not."""
+    if not shutil.which("gnuplot"):
+        failures.append("gnuplot is not installed (scripts/install-deps installs it)")
+        return
+    _, text = render(folder, fixture(5000.0), "figures-sweep")
+    for name in ("lstm-b1-h128", "gru-b1-h128"):
+        if f"(figures/perf-{name}.png)" not in text or \
+                not os.path.isfile(os.path.join(folder, "figures", f"perf-{name}.png")):
+            failures.append(f"figures: the {name} sweep has no figure")
+    one_point = fixture(5000.0)
+    one_point["benchmarks"] = [b for b in one_point["benchmarks"]
+                               if not re.match(r"(lstm|gru)_t(16|64|256|1024|4096)_b1_", b["name"])]
+    _, text = render(folder, one_point, "figures-one-point")
+    if "## Throughput against sequence length" in text:
+        failures.append("figures: a single T was plotted as a curve")
+
+
 def check_nothing_overwritten(folder, failures):
     out = os.path.join(folder, "kept.md")
     with open(out, "w") as f:
@@ -277,6 +296,7 @@ def main():
     failures = []
     with tempfile.TemporaryDirectory() as folder:
         check_synthetic(folder, failures)
+        check_figures(folder, failures)
         check_nothing_overwritten(folder, failures)
         check_smoke_pipeline(binary, folder, failures)
     for f in failures:
