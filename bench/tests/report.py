@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """scripts/bench-report (ctest label bench): the report's arithmetic and verdicts on a synthetic
-benchmark JSON whose answers are worked out here independently, its refusal to overwrite a report
-when it has nothing to render, and the real pipeline on the smoke grid.
+benchmark JSON whose answers are worked out here independently (the targets' intervals against the
+exact bootstrap distribution of a median), its figures, its two-thread run (a process pair per
+problem) on a stand-in binary, its refusal to overwrite a report when it has nothing to render, and
+the real pipeline on the smoke grid.
 
 usage: report.py <rnnsuite-bench>
 """
@@ -244,6 +246,75 @@ def check_figures(folder, failures):
         failures.append("figures: a single T was plotted as a curve")
 
 
+FAKE_BENCH = r"""#!/usr/bin/env python3
+# A stand-in for rnnsuite-bench: lists three problems, and for a filtered run writes 5 repetitions
+# of what the filter selects (rnnsuite 10 ms, oneDNN 12 ms) and a peak that differs by call (the
+# fifth call's is the best),
+# logging the filter and OMP_WAIT_POLICY.
+import json, os, re, sys
+names = [f"{d}/{w}/{i}" for d in ("lstm_t128_b1_i128_h128_f32", "gru_t128_b64_i512_h512_f32",
+                                  "lstm_t128_b16_i512_h512_f32")
+         for w in ("fwd", "fwdbwd") for i in ("rnnsuite", "onednn")]
+args = sys.argv[1:]
+if "--benchmark_list_tests=true" in args:
+    print("\n".join(names))
+    sys.exit(0)
+chosen = re.compile([a for a in args if a.startswith("--benchmark_filter=")][-1].split("=", 1)[1])
+out = [a for a in args if a.startswith("--benchmark_out=")][-1].split("=", 1)[1]
+with open(os.environ["FAKE_BENCH_LOG"], "a") as f:
+    f.write(f"{chosen.pattern} {os.environ.get('OMP_WAIT_POLICY')}\n")
+call = sum(1 for _ in open(os.environ["FAKE_BENCH_LOG"]))
+runs = [{"name": n, "run_name": n, "run_type": "iteration", "repetitions": 5, "repetition_index": r,
+         "real_time": 10.0 if n.endswith("rnnsuite") else 12.0, "cpu_time": 1.0, "time_unit": "ms"}
+        for n in names if chosen.search(n) for r in range(5)]
+context = {"command": "fake", "grid": "table", "threads": "2", "peak_f32_gflops": str(100.0 + call * 7 % 6),
+           "peak_f64_gflops": str(50.0 + call), "peak_detail": f"call {call}"}
+json.dump({"context": context, "benchmarks": runs}, open(out, "w"))
+sys.exit(0 if runs else 2)
+"""
+
+
+def check_threads_pipeline(folder, failures):
+    """With threads > 1: a pair of processes per problem, back to back, the pair's order alternating,
+    each implementation with its OMP_WAIT_POLICY; the JSONs merged with the best peak."""
+    build = os.path.join(folder, "fake-build")
+    os.makedirs(os.path.join(build, "bench"))
+    fake = os.path.join(build, "bench", "rnnsuite-bench")
+    with open(fake, "w") as f:
+        f.write(FAKE_BENCH)
+    os.chmod(fake, 0o755)
+    log, json_path, out = (os.path.join(folder, n) for n in ("fake.log", "t2.json", "t2.md"))
+    r = subprocess.run([sys.executable, REPORT, "--build", build, "--threads", "2", "--grid", "table",
+                        "--json", json_path, "--out", out], capture_output=True, text=True,
+                       timeout=120, env=dict(os.environ, FAKE_BENCH_LOG=log))
+    if r.returncode != 0:
+        failures.append(f"two-thread pipeline: exit {r.returncode}: {r.stderr[-300:]}")
+        return
+    calls = [line.split() for line in open(log).read().splitlines()]
+    problems = ["lstm_t128_b1_i128_h128_f32", "gru_t128_b64_i512_h512_f32", "lstm_t128_b16_i512_h512_f32"]
+    want = []
+    for i, d in enumerate(problems):
+        for impl in ("onednn", "rnnsuite") if i % 2 == 0 else ("rnnsuite", "onednn"):
+            want.append([f"^{d}/.*/{impl}$", "ACTIVE" if impl == "onednn" else "PASSIVE"])
+    if calls != want:
+        failures.append(f"two-thread pipeline: processes {calls}, expected {want}")
+    merged = json.load(open(json_path))
+    names = sorted(b["name"] for b in merged["benchmarks"])
+    if len(names) != 60 or len(set(names)) != 12:
+        failures.append(f"two-thread pipeline: merged {len(names)} runs of {len(set(names))} benchmarks, "
+                        "expected 60 of 12")
+    context = merged["context"]
+    if float(context["peak_f32_gflops"]) != 105.0 or context["peak_detail"] != "call 5":
+        failures.append(f"two-thread pipeline: peak {context['peak_f32_gflops']} "
+                        f"({context['peak_detail']}), expected the best, 105 (call 5)")
+    leftovers = [n for n in os.listdir(folder) if n.startswith("t2.json.")]
+    if leftovers:
+        failures.append(f"two-thread pipeline: left {leftovers} behind")
+    cells = row(open(out).read(), "gru_t128_b64_i512_h512_f32")
+    if cells is None or cells[1] != "1.20x" or cells[4] != "met":
+        failures.append(f"two-thread pipeline: gru at B = 64 reads {cells}, expected 1.20x, met")
+
+
 def check_nothing_overwritten(folder, failures):
     out = os.path.join(folder, "kept.md")
     with open(out, "w") as f:
@@ -297,6 +368,7 @@ def main():
     with tempfile.TemporaryDirectory() as folder:
         check_synthetic(folder, failures)
         check_figures(folder, failures)
+        check_threads_pipeline(folder, failures)
         check_nothing_overwritten(folder, failures)
         check_smoke_pipeline(binary, folder, failures)
     for f in failures:
