@@ -5,7 +5,8 @@
 // The shapes cross every boundary the blocking has: K past the 512-row k-block of
 // gemm_transposed_a and the 2048-row k-block of the others, M past whole row tiles (8 or 4) and
 // m-blocks (128), N past whole panels (48, 24 or 12 columns) into single vectors and scalar tail
-// columns.
+// columns, and a k-block of packed B past the 512 KiB beyond which the row tiles prefetch the
+// next panel (M = 137, N = 100, K = 1400 at every panel width; M = 21 at K = 2100).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -29,7 +30,7 @@ struct shape {
   index M, N, K;
 };
 
-const shape shapes[] = {{21, 53, 2100}, {131, 61, 600}, {8, 48, 1}, {3, 5, 7}, {136, 100, 513}};
+const shape shapes[] = {{21, 53, 2100}, {131, 61, 600}, {8, 48, 1}, {3, 5, 7}, {136, 100, 513}, {137, 100, 1400}};
 
 std::string name_of(isa i, const shape& s) {
   return std::string(isa_name(i)) + " M=" + std::to_string(s.M) + " N=" + std::to_string(s.N) +

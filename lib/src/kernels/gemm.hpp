@@ -42,9 +42,21 @@ struct gemm_kernel {
   // (docs/performance-limits.md). A prefetch past the end of B is harmless: a hint never faults.
   static constexpr index prefetch_rows = 8;
 
-  template <int R, int V>
+  // Ahead is what each k also prefetches: nothing, or a slice of the panel the next tiles will
+  // read (panel_slice, from run_packed_from). A type, not a null test per k: the tiles that
+  // prefetch nothing run the loop they always ran, and take no extra argument.
+  struct no_prefetch {
+    void at(index) const {}
+  };
+  struct panel_slice {
+    const char* start;
+    index step;  // bytes per k, at most a cache line
+    void at(index k) const { __builtin_prefetch(start + k * step); }
+  };
+
+  template <int R, int V, class Ahead = no_prefetch>
   static void tile(Real* c, index ldc, const Real* a, index a_row, index a_col, const Real* b,
-                   index ldb, index K, const Real* init, index init_ld) {
+                   index ldb, index K, const Real* init, index init_ld, Ahead ahead = {}) {
     batch sum[R][V];
 #pragma GCC unroll 8
     for (int r = 0; r < R; ++r)
@@ -55,6 +67,7 @@ struct gemm_kernel {
       const Real* b_row = b + k * ldb;
 #pragma GCC unroll 8
       for (int v = 0; v < V; ++v) __builtin_prefetch(b_row + prefetch_rows * ldb + v * width);
+      ahead.at(k);
       batch b_vec[V];
 #pragma GCC unroll 8
       for (int v = 0; v < V; ++v) b_vec[v] = batch::load_unaligned(b_row + v * width);
@@ -89,20 +102,21 @@ struct gemm_kernel {
   }
 
   // Columns [0, N) of R rows; init's offsets follow c's (init + r·init_ld + n).
-  template <int R>
+  template <int R, class Ahead = no_prefetch>
   static void row_block(Real* c, index ldc, const Real* a, index a_row, index a_col, const Real* b,
-                        index ldb, index N, index K, const Real* init, index init_ld) {
+                        index ldb, index N, index K, const Real* init, index init_ld,
+                        Ahead ahead = {}) {
     // One row (batch 1, the matrix-vector case) gets 8 vectors in flight to cover FMA latency.
     constexpr int wide = R == 1 ? 8 : tile_vectors;
     auto at = [&](index n) { return init ? init + n : nullptr; };
     index n = 0;
     for (; n + wide * width <= N; n += wide * width)
-      tile<R, wide>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, at(n), init_ld);
+      tile<R, wide, Ahead>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, at(n), init_ld, ahead);
     if constexpr (wide > 2)  // a two-vector remainder (e.g. N = 512 = 10·48 + 32 in floats)
       for (; n + 2 * width <= N; n += 2 * width)
-        tile<R, 2>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, at(n), init_ld);
+        tile<R, 2, Ahead>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, at(n), init_ld, ahead);
     for (; n + width <= N; n += width)
-      tile<R, 1>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, at(n), init_ld);
+      tile<R, 1, Ahead>(c + n, ldc, a, a_row, a_col, b + n, ldb, K, at(n), init_ld, ahead);
     if (n < N) tail_columns(c, ldc, a, a_row, a_col, b, ldb, R, n, N, K, init, init_ld);
   }
 
@@ -133,6 +147,18 @@ struct gemm_kernel {
     }
   }
 
+  // The row tiles that read one panel prefetch the next panel, each tile an equal slice of it at
+  // up to a line per k, so that the next panel is in cache when they move on to it.
+  struct next_panel_prefetch {
+    const char* next;
+    index slice, step;
+    next_panel_prefetch(const Real* next_panel, index kc, index tiles)
+        : next(reinterpret_cast<const char*>(next_panel)),
+          slice(kc * panel_width * index(sizeof(Real)) / tiles),
+          step(slice / kc < 64 ? slice / kc : 64) {}
+    panel_slice for_tile(index t) const { return {next + t * slice, step}; }
+  };
+
   // Weights are packed once into panels of panel_width columns: panel p (columns p·P ..
   // p·P + P − 1) is one contiguous K×P block, zero-padded past N, so a tile streams its B
   // operand from consecutive addresses instead of hopping a page per k for a wide matrix.
@@ -159,13 +185,24 @@ struct gemm_kernel {
   }
 
   // C (M×N) = or += A·B with B packed by pack_panels. Loop order: k-block, m-block, panel, row
-  // tile. A per-step product (M = B rows, few) takes all rows as one m-block, so each panel is
-  // read once per k-block and reused from L2 by every row tile. The all-steps products (M = T·B)
-  // take one row tile per m-block: its A rows stay in L1 while the packed k-block streams from
-  // L2 or L3 (measured best on lstm_t128_b64_i512_h512_f32 with 128-k blocks; with unblocked
-  // k, 8, 32 and 128 rows measured level). Both m-blocks are multiples of every
-  // tile_rows, so a row's tile kind never depends on the choice.
-  static constexpr index small_m = 128, large_m_block = 8;
+  // tile. All the row tiles of an m-block read the same panel, the first from L2, L3 or memory
+  // and the others from L1 or L2.
+  // When a k-block of packed B is larger than streamed_bytes (it cannot stay in L2 beside A and
+  // C), m-blocks are of 128 rows and their tiles prefetch the next panel as they go
+  // (next_panel_prefetch), so the next panel's first tile finds it in cache too. Fwd+bwd, one
+  // thread, against the layout below, switched at run time in a temporary build and interleaved
+  // call by call (docs/performance-limits.md): time × 0.96-0.98 at lstm_t128_b64_i512_h512_f32
+  // and gru_t128_b64_i512_h512_f32, × 0.93-0.95 at elman_relu_t50_b64_i1760_h1760_f32,
+  // × 0.95-0.98 at lstm_t150_b16_i256_h256_f32; 64 or 256 rows level with 128; prefetcht1 or t2
+  // no better than t0.
+  // Smaller B stays in L2: a per-step product (M = B rows, up to 128) is one m-block, and the
+  // all-steps products (M = T·B) take one row tile per m-block, so its A rows stay in L1 while
+  // B comes from L2. There the prefetch and the larger m-blocks measured 1.5-8 % slower
+  // (lstm_t128_b16_i128_h128_f32, lstm_t16_b4_i32_h32_f32).
+  // Every m-block is a multiple of every tile_rows, so a row's tile kind never depends on it.
+  static constexpr index streamed_bytes = 512 * 1024;
+  static constexpr index streamed_m_block = 128, small_m = 128, resident_m_block = 8;
+  static_assert(streamed_m_block % tile_rows == 0 && resident_m_block % tile_rows == 0);
   static void run_packed(Real* c, index ldc, const Real* a, index a_row, index a_col,
                          const Real* packed, index M, index N, index K, bool accumulate) {
     run_packed_from(c, ldc, a, a_row, a_col, packed, M, N, K, accumulate ? c : nullptr, ldc);
@@ -189,22 +226,30 @@ struct gemm_kernel {
       const Real* start = k0 > 0 ? c : init;
       const index start_ld = k0 > 0 ? ldc : init_ld;
       const Real* a_k = a + k0 * a_col;
-      const index m_block = M <= small_m ? small_m : large_m_block;
+      const index panels = (N + panel_width - 1) / panel_width;
+      const bool streamed = kc * panels * panel_width * index(sizeof(Real)) > streamed_bytes;
+      const index m_block = streamed || M <= small_m ? streamed_m_block : resident_m_block;
       for (index m0 = 0; m0 < M; m0 += m_block) {
         const index m_end = M - m0 < m_block ? M : m0 + m_block;
         for (index p0 = 0; p0 < N; p0 += panel_width) {
           const index columns = N - p0 < panel_width ? N - p0 : panel_width;
           const Real* panel = packed + p0 * K + k0 * panel_width;
           index m = m0;
-          auto start_at = [&](index row) {
-            return start ? start + row * start_ld + p0 : nullptr;
-          };
-          for (; m + tile_rows <= m_end; m += tile_rows)
-            row_block<tile_rows>(c + m * ldc + p0, ldc, a_k + m * a_row, a_row, a_col, panel,
-                                 panel_width, columns, kc, start_at(m), start_ld);
+          auto start_at = [&](index row) { return start ? start + row * start_ld + p0 : nullptr; };
+          const index tiles = (m_end - m0) / tile_rows;
+          if (streamed && tiles > 1 && p0 + panel_width < N) {
+            const next_panel_prefetch ahead(panel + panel_width * K, kc, tiles);
+            for (index t = 0; m + tile_rows <= m_end; m += tile_rows, ++t)
+              row_block<tile_rows>(c + m * ldc + p0, ldc, a_k + m * a_row, a_row, a_col, panel,
+                                   panel_width, columns, kc, start_at(m), start_ld,
+                                   ahead.for_tile(t));
+          } else
+            for (; m + tile_rows <= m_end; m += tile_rows)
+              row_block<tile_rows>(c + m * ldc + p0, ldc, a_k + m * a_row, a_row, a_col, panel,
+                                   panel_width, columns, kc, start_at(m), start_ld);
           for (; m < m_end; ++m)
-            row_block<1>(c + m * ldc + p0, ldc, a_k + m * a_row, a_row, a_col, panel,
-                         panel_width, columns, kc, start_at(m), start_ld);
+            row_block<1>(c + m * ldc + p0, ldc, a_k + m * a_row, a_row, a_col, panel, panel_width,
+                         columns, kc, start_at(m), start_ld);
         }
       }
     }
@@ -258,12 +303,12 @@ struct gemm_kernel {
           auto start_at = [&](index m) { return start ? start + m * ldc + p0 : nullptr; };
           for (index t = 0; t < tiles; ++t) {
             const index m = m0 + t * tile_rows;
-            row_block<tile_rows>(c + m * ldc + p0, ldc, a_packed + t * kc * tile_rows, 1,
-                                 tile_rows, panel, panel_width, columns, kc, start_at(m), ldc);
+            row_block<tile_rows>(c + m * ldc + p0, ldc, a_packed + t * kc * tile_rows, 1, tile_rows,
+                                 panel, panel_width, columns, kc, start_at(m), ldc);
           }
           for (index m = m0 + tiles * tile_rows; m < m0 + rows; ++m)
-            row_block<1>(c + m * ldc + p0, ldc, a_k + m, 1, lda, panel, panel_width, columns,
-                         kc, start_at(m), ldc);
+            row_block<1>(c + m * ldc + p0, ldc, a_k + m, 1, lda, panel, panel_width, columns, kc,
+                         start_at(m), ldc);
         }
       }
     }
