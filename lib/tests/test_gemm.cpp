@@ -30,7 +30,8 @@ struct shape {
   index M, N, K;
 };
 
-const shape shapes[] = {{21, 53, 2100}, {131, 61, 600}, {8, 48, 1}, {3, 5, 7}, {136, 100, 513}, {137, 100, 1400}};
+const shape shapes[] = {{21, 53, 2100}, {131, 61, 600},  {8, 48, 1},
+                        {3, 5, 7},      {136, 100, 513}, {137, 100, 1400}};
 
 std::string name_of(isa i, const shape& s) {
   return std::string(isa_name(i)) + " M=" + std::to_string(s.M) + " N=" + std::to_string(s.N) +

@@ -195,14 +195,15 @@ struct gemm_kernel {
   // and gru_t128_b64_i512_h512_f32, × 0.93-0.95 at elman_relu_t50_b64_i1760_h1760_f32,
   // × 0.95-0.98 at lstm_t150_b16_i256_h256_f32; 64 or 256 rows level with 128; prefetcht1 or t2
   // no better than t0.
-  // Smaller B stays in L2: a per-step product (M = B rows, up to 128) is one m-block, and the
-  // all-steps products (M = T·B) take one row tile per m-block, so its A rows stay in L1 while
-  // B comes from L2. There the prefetch and the larger m-blocks measured 1.5-8 % slower
-  // (lstm_t128_b16_i128_h128_f32, lstm_t16_b4_i32_h32_f32).
-  // Every m-block is a multiple of every tile_rows, so a row's tile kind never depends on it.
+  // Smaller B stays in L2: a per-step product (M = B rows, up to small_m) is one m-block, and the
+  // all-steps products (M = T·B) take one row tile per m-block (resident_m_block), so its A rows
+  // stay in L1 while B comes from L2. There the prefetch and the larger m-blocks measured 1.5-8 %
+  // slower (lstm_t128_b16_i128_h128_f32, lstm_t16_b4_i32_h32_f32). Every m-block is a multiple of
+  // every tile_rows, so a row's tile kind never depends on it.
   static constexpr index streamed_bytes = 512 * 1024;
   static constexpr index streamed_m_block = 128, small_m = 128, resident_m_block = 8;
-  static_assert(streamed_m_block % tile_rows == 0 && resident_m_block % tile_rows == 0);
+  static_assert(streamed_m_block % tile_rows == 0 && small_m % tile_rows == 0 &&
+                resident_m_block % tile_rows == 0);
   static void run_packed(Real* c, index ldc, const Real* a, index a_row, index a_col,
                          const Real* packed, index M, index N, index K, bool accumulate) {
     run_packed_from(c, ldc, a, a_row, a_col, packed, M, N, K, accumulate ? c : nullptr, ldc);
@@ -228,7 +229,7 @@ struct gemm_kernel {
       const Real* a_k = a + k0 * a_col;
       const index panels = (N + panel_width - 1) / panel_width;
       const bool streamed = kc * panels * panel_width * index(sizeof(Real)) > streamed_bytes;
-      const index m_block = streamed || M <= small_m ? streamed_m_block : resident_m_block;
+      const index m_block = streamed ? streamed_m_block : M <= small_m ? small_m : resident_m_block;
       for (index m0 = 0; m0 < M; m0 += m_block) {
         const index m_end = M - m0 < m_block ? M : m0 + m_block;
         for (index p0 = 0; p0 < N; p0 += panel_width) {
@@ -303,12 +304,12 @@ struct gemm_kernel {
           auto start_at = [&](index m) { return start ? start + m * ldc + p0 : nullptr; };
           for (index t = 0; t < tiles; ++t) {
             const index m = m0 + t * tile_rows;
-            row_block<tile_rows>(c + m * ldc + p0, ldc, a_packed + t * kc * tile_rows, 1, tile_rows,
-                                 panel, panel_width, columns, kc, start_at(m), ldc);
+            row_block<tile_rows>(c + m * ldc + p0, ldc, a_packed + t * kc * tile_rows, 1,
+                                 tile_rows, panel, panel_width, columns, kc, start_at(m), ldc);
           }
           for (index m = m0 + tiles * tile_rows; m < m0 + rows; ++m)
-            row_block<1>(c + m * ldc + p0, ldc, a_k + m, 1, lda, panel, panel_width, columns, kc,
-                         start_at(m), ldc);
+            row_block<1>(c + m * ldc + p0, ldc, a_k + m, 1, lda, panel, panel_width, columns,
+                         kc, start_at(m), ldc);
         }
       }
     }
