@@ -32,13 +32,18 @@ struct gradients_settings {
   bool seeds = false;
 };
 
-// The seeds' worked examples (VERIFICATION.md) recomputed, as a markdown table.
+// The seeds' worked examples as a markdown table: each number the articles (in seeds/) print,
+// as printed, beside the exact value rounded to the same digits and to 16, and whether the
+// article rounded it correctly (verify/tests/test_seeds.cpp checks every row).
 void print_seed_table() {
-  std::printf("| quantity | the articles print | 50 digits, to as many digits | double, to as many digits |\n");
-  std::printf("|---|---|---|---|\n");
+  std::printf(
+      "| quantity | article (seeds/) | the article prints | exact, to the printed digits "
+      "| exact, 16 digits | check |\n");
+  std::printf("|---|---|---|---|---|---|\n");
   for (const v::seed_row& row : v::seed_table())
-    std::printf("| %s | %s | %s | %s |\n", row.quantity.c_str(), row.printed.c_str(),
-                row.mp50.c_str(), row.f64.c_str());
+    std::printf("| %s | %s | %s | %s | %s | %s |\n", row.quantity.c_str(), row.article.c_str(),
+                row.quote.c_str(), row.exact_as_printed.c_str(), row.exact_16.c_str(),
+                row.check.c_str());
 }
 
 // Writes `text` to `path` whole or not at all: a partial CSV is never left behind.

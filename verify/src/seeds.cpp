@@ -1,4 +1,5 @@
-// The seeds' worked examples as a table (seeds.hpp): printed digits beside ours.
+// The seeds' worked examples as a table (seeds.hpp): each number the articles print, as printed,
+// beside the exact value rounded the same way.
 #include "rnnsuite/verify/seeds.hpp"
 
 #include <mpfr.h>
@@ -8,36 +9,47 @@
 
 namespace rnnsuite::verify {
 
-std::vector<printed_seed> printed_seeds() {
-  return {
-      {"five-factor chain", "2.2869e-05"},
-      {"sigma'(0) (the maximum)", "0.25"},
-      {"h", "0.6224593312018546"},
-      {"y_hat", "0.5771853801446523"},
-      {"L", "0.1787722027634222"},
-      {"dL/dy_hat", "-0.8456292397106955"},
-      {"sigma'(0.311...)", "0.2440424170919255"},
-      {"sigma'(0.5)", "0.2350037122015945"},
-      {"dL/dW1", "-0.02424878796807073"},
-  };
+namespace {
+constexpr const char* chain_article = "000_c4e547b6ee68a87e.txt";
+constexpr const char* units_article = "001_6e24fad7a4986caa.txt";
+
+// mpfr_asprintf into a std::string ("?" if it fails).
+std::string mpfr_format(const char* format, int precision, const mp50& value) {
+  char* text = nullptr;
+  if (mpfr_asprintf(&text, format, precision, value.backend().data()) < 0) return "?";
+  std::string result(text);
+  mpfr_free_str(text);
+  return result;
 }
 
-namespace {
-// The quantities of printed_seeds(), in order, computed in Real.
-template <class Real>
-std::vector<Real> seed_values() {
-  const two_units<Real> e = two_units_example(Real(1), Real(0.5), Real(0.5), Real(1));
-  return {five_factor_chain<Real>(),
-          logistic_derivative(Real(0)),
-          e.h,
-          e.y_hat,
-          e.loss,
-          e.dloss_dy_hat,
-          e.dsigma_output,
-          e.dsigma_hidden,
-          e.dloss_dw1};
+// Digits after the decimal point of a plain decimal ("0.000022869" has 9).
+int decimal_places(const std::string& printed) {
+  const std::size_t point = printed.find('.');
+  return point == std::string::npos ? 0 : static_cast<int>(printed.size() - point - 1);
 }
 }  // namespace
+
+// Copied from the articles, words and digits as they stand (the minus signs are ASCII there).
+// The third article, 002_f8d0850097bc0c97.txt, prints no number: its equations are images.
+std::vector<article_quote> article_quotes() {
+  const two_units<mp50> e = two_units_example(mp50(1), mp50("0.5"), mp50("0.5"), mp50(1));
+  return {
+      {"0.21 × 0.11 × 0.06 × 0.11 × 0.15 (five σ')", chain_article, "= 0.000022869", "0.000022869",
+       five_factor_chain<mp50>(), ""},
+      {"max of σ' = σ'(0)", chain_article, "ranges between (0,0.25)", "0.25",
+       logistic_derivative(mp50(0)), "the range is (0,0.25]: σ'(0) = 0.25 exactly"},
+      {"h = σ(W1·x)", units_article, "≈ 0.622", "0.622", e.h, ""},
+      {"z = W2·h", units_article, "e^{-0.311}, σ'(0.311)", "0.311", e.z_output, ""},
+      {"ŷ = σ(z)", units_article, "≈ 0.577", "0.577", e.y_hat, ""},
+      {"L = (ŷ − y)²", units_article, "≈ 0.179", "0.179", e.loss, ""},
+      {"∂L/∂ŷ = 2(ŷ − y)", units_article, "= -0.846", "-0.846", e.dloss_dy_hat, ""},
+      {"σ'(z)", units_article, "≈ 0.244", "0.244", e.dsigma_output, ""},
+      {"∂ŷ/∂h = W2·σ'(z)", units_article, "= 0.122", "0.122", e.dy_hat_dh, ""},
+      {"σ'(W1·x) = σ'(0.5)", units_article, "≈ 0.235", "0.235", e.dsigma_hidden, ""},
+      {"∂h/∂W1 = x·σ'(W1·x)", units_article, "= 0.235", "0.235", e.dh_dw1, ""},
+      {"∂L/∂W1", units_article, "≈ -0.024", "-0.024", e.dloss_dw1, ""},
+  };
+}
 
 int significant_digits(const std::string& printed) {
   int digits = 0;
@@ -53,11 +65,7 @@ int significant_digits(const std::string& printed) {
 }
 
 std::string decimal_string(const mp50& value, int digits) {
-  char* text = nullptr;
-  if (mpfr_asprintf(&text, "%.*Rg", digits, value.backend().data()) < 0) return "?";
-  std::string result(text);
-  mpfr_free_str(text);
-  return result;
+  return mpfr_format("%.*Rg", digits, value);
 }
 
 double last_digit_units(const mp50& value, const std::string& printed) {
@@ -67,15 +75,29 @@ double last_digit_units(const mp50& value, const std::string& printed) {
   return static_cast<double>(abs(value - p) / unit);
 }
 
+std::string rounded_as_printed(const mp50& value, const std::string& printed) {
+  return mpfr_format("%.*Rf", decimal_places(printed), value);
+}
+
+std::string rounding_check(const mp50& value, const std::string& printed) {
+  // "Exact" to 50-digit arithmetic: the chain's five factors are binary approximations, so
+  // their product differs from the decimal 0.000022869 in the 50th digit, not before.
+  const mp50 p(printed);
+  if (abs(value - p) <= abs(p) * mp50("1e-45")) return "exact";
+  const std::string rounded = rounded_as_printed(value, printed);
+  if (rounded == printed) return "correctly rounded";
+  // Both are multiples of the last place, so their distance in that place is a whole number.
+  const mp50 places = abs(mp50(rounded) - mp50(printed)) * pow(mp50(10), decimal_places(printed));
+  return "off by " + decimal_string(places, 3) + " in the last digit (rounds to " + rounded + ")";
+}
+
 std::vector<seed_row> seed_table() {
-  const std::vector<printed_seed> printed = printed_seeds();
-  const std::vector<mp50> high = seed_values<mp50>();
-  const std::vector<double> low = seed_values<double>();
   std::vector<seed_row> rows;
-  for (std::size_t k = 0; k < printed.size(); ++k) {
-    const int digits = significant_digits(printed[k].digits);
-    rows.push_back({printed[k].quantity, printed[k].digits, decimal_string(high[k], digits),
-                    decimal_string(mp50(low[k]), digits)});
+  for (const article_quote& q : article_quotes()) {
+    std::string check = rounding_check(q.exact, q.printed);
+    if (!q.note.empty()) check += "; " + q.note;
+    rows.push_back({q.quantity, q.article, q.quote, rounded_as_printed(q.exact, q.printed),
+                    decimal_string(q.exact, 16), check});
   }
   return rows;
 }

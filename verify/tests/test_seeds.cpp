@@ -1,6 +1,7 @@
-// The seeds' worked examples to the digit (VERIFICATION.md): every printed number, from the
-// chain rule in 50-digit arithmetic and in double, and the two stacked sigmoid units run as the
-// problem elman_sigmoid_t2_b1_i1_h1 through the 50-digit reference and lib's f64 fast path:
+// The seeds' worked examples to the digit (VERIFICATION.md): every number the articles print, as
+// printed, is the exact value (50 digits, checked against `bc -l`) correctly rounded to the
+// printed digits; the same example runs as the problem elman_sigmoid_t2_b1_i1_h1 through the
+// 50-digit reference and lib's f64 fast path:
 //   step 1: x_1 = 1, h_0 = 0, W_ih = 0.5 → h_1 = σ(0.5) (the article's h);
 //   step 2: x_2 = 0, W_hh = 0.5 → h_2 = σ(0.5·h_1) (the article's ŷ); biases 0;
 //   MSE on the last step with target 1 and B = H = 1 is exactly (ŷ − 1)²;
@@ -17,92 +18,143 @@
 
 namespace {
 
-using rnnsuite::verify::last_digit_units;
-using rnnsuite::verify::mp50;
+namespace v = rnnsuite::verify;
+using v::last_digit_units;
+using v::mp50;
+using v::rounded_as_printed;
+using v::rounding_check;
 
-std::map<std::string, std::string> printed() {
-  std::map<std::string, std::string> m;
-  for (const auto& s : rnnsuite::verify::printed_seeds()) m[s.quantity] = s.digits;
-  return m;
+// The printed number of article_quotes() by quantity.
+std::string printed(const std::string& quantity) {
+  for (const auto& q : v::article_quotes())
+    if (q.quantity == quantity) return q.printed;
+  ADD_FAILURE() << "no quote of " << quantity;
+  return "";
 }
 
-// VERIFICATION.md's 16-digit numbers are what a double computation printed: the double
-// evaluation of the chain rule reproduces every one of them digit for digit, and so must lib's
-// f64 fast path. The truth (50 digits here, checked against `bc -l` at scale=40 below) rounds to
-// the same 16 digits except in the last digit of dL/dŷ (truth −0.84562923971069540866…) and of
-// dL/dW1 (−0.02424878796807072433…), where the printed digit is double's rounding error, less
-// than one unit of that digit.
-::testing::AssertionResult prints_as(double value, const std::string& printed) {
-  const std::string ours =
-      rnnsuite::verify::decimal_string(mp50(value), rnnsuite::verify::significant_digits(printed));
-  if (mp50(ours) == mp50(printed)) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << ours << " instead of " << printed;
+// VERIFICATION.md's 16-digit values, which its summary of the articles gives. They are a double
+// computation's: the double chain rule prints every one digit for digit, the exact value rounds
+// to all but two of them (see finding_verification_md_values_are_double_results).
+const std::map<std::string, std::string> verification_md = {
+    {"h", "0.6224593312018546"},         {"y_hat", "0.5771853801446523"},
+    {"L", "0.1787722027634222"},         {"dL/dy_hat", "-0.8456292397106955"},
+    {"sigma'(z)", "0.2440424170919255"}, {"sigma'(0.5)", "0.2350037122015945"},
+    {"dL/dW1", "-0.02424878796807073"}};
+
+::testing::AssertionResult prints_as(double value, const std::string& digits) {
+  const std::string ours = v::decimal_string(mp50(value), v::significant_digits(digits));
+  if (mp50(ours) == mp50(digits)) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << ours << " instead of " << digits;
 }
 
 TEST(seeds, printed_digits_are_counted_as_printed) {
-  EXPECT_EQ(rnnsuite::verify::significant_digits("-0.02424878796807073"), 16);
-  EXPECT_EQ(rnnsuite::verify::significant_digits("2.2869e-05"), 5);
-  EXPECT_EQ(rnnsuite::verify::significant_digits("0.25"), 2);
+  EXPECT_EQ(v::significant_digits("-0.02424878796807073"), 16);
+  EXPECT_EQ(v::significant_digits("0.000022869"), 5);
+  EXPECT_EQ(v::significant_digits("0.25"), 2);
   // 0.5 units of the last digit is the rounding boundary.
   EXPECT_LE(last_digit_units(mp50("0.123449"), "0.1234"), 0.5);
   EXPECT_GT(last_digit_units(mp50("0.123451"), "0.1234"), 0.5);
 }
 
-TEST(seeds, every_printed_number_from_the_chain_rule_in_50_digits) {
-  const auto table = rnnsuite::verify::seed_table();
-  ASSERT_EQ(table.size(), 9u);
-  const auto e = rnnsuite::verify::two_units_example(mp50(1), mp50("0.5"), mp50("0.5"), mp50(1));
-  const auto digits = printed();
-  const std::pair<const char*, mp50> values[] = {
-      {"five-factor chain", rnnsuite::verify::five_factor_chain<mp50>()},
-      {"sigma'(0) (the maximum)", rnnsuite::verify::logistic_derivative(mp50(0))},
-      {"h", e.h},
-      {"y_hat", e.y_hat},
-      {"L", e.loss},
-      {"dL/dy_hat", e.dloss_dy_hat},
-      {"sigma'(0.311...)", e.dsigma_output},
-      {"sigma'(0.5)", e.dsigma_hidden},
-      {"dL/dW1", e.dloss_dw1}};
-  for (const auto& [name, value] : values) {
-    ASSERT_TRUE(digits.count(name)) << name;
-    const std::string& printed = digits.at(name);
-    const bool long_entry = rnnsuite::verify::significant_digits(printed) >= 15;
-    // All printed digits, the last within one unit (double's error) for the 16-digit entries.
-    EXPECT_LE(last_digit_units(value, printed), long_entry ? 1.0 : 0.5)
-        << name << " = " << rnnsuite::verify::decimal_string(value, 20);
+// The rule: round to nearest at the printed last decimal place, written as the article writes it.
+TEST(seeds, a_quote_off_in_its_last_digit_is_reported_not_hidden) {
+  EXPECT_EQ(rounded_as_printed(mp50("0.0000228694"), "0.000022869"), "0.000022869");
+  EXPECT_EQ(rounded_as_printed(mp50("-0.0245001"), "-0.024"), "-0.025");
+  EXPECT_EQ(rounding_check(mp50("0.25"), "0.25"), "exact");
+  EXPECT_EQ(rounding_check(mp50("0.2500000000001"), "0.25"), "correctly rounded");
+  EXPECT_EQ(rounding_check(mp50("0.62249"), "0.622"), "correctly rounded");
+  EXPECT_EQ(rounding_check(mp50("0.62251"), "0.622"),
+            "off by 1 in the last digit (rounds to 0.623)");
+  EXPECT_EQ(rounding_check(mp50("-0.0242"), "-0.026"),
+            "off by 2 in the last digit (rounds to -0.024)");
+}
+
+TEST(seeds, every_article_quote_is_the_exact_value_correctly_rounded) {
+  const auto quotes = v::article_quotes();
+  ASSERT_EQ(quotes.size(), 12u);
+  for (const auto& q : quotes) {
+    SCOPED_TRACE(q.quantity + " " + q.quote + " (" + q.article + ")");
+    // The table shows the words around the number: they must hold the number checked.
+    EXPECT_NE(q.quote.find(q.printed), std::string::npos);
+    EXPECT_EQ(rounded_as_printed(q.exact, q.printed), q.printed);
+    // The same rule without string formatting: within half a unit of the last printed digit.
+    EXPECT_LE(last_digit_units(q.exact, q.printed), 0.5) << v::decimal_string(q.exact, 20);
   }
-  // The truth itself, to 39 digits, from an independent tool: `bc -l` with scale=40 and
-  // s(x) = 1/(1+e(-x)) (h = s(0.5), ŷ = s(0.5h), L = (ŷ−1)², dL/dW1 = 2(ŷ−1)·ŷ(1−ŷ)·0.5·h(1−h)).
+  // No article is off in its last digit; the chain and σ's maximum are exact decimals.
+  for (const auto& row : v::seed_table()) {
+    const bool exact_decimal = row.article == "000_c4e547b6ee68a87e.txt";
+    EXPECT_EQ(row.check.substr(0, row.check.find(';')),
+              exact_decimal ? "exact" : "correctly rounded")
+        << row.quantity;
+    EXPECT_NE(row.quote.find(row.exact_as_printed), std::string::npos) << row.quantity;
+  }
+}
+
+// Article 000 writes that σ' "ranges between (0,0.25)"; the maximum 0.25 is attained, at 0.
+TEST(seeds, finding_the_sigmoid_derivative_reaches_its_bound) {
+  EXPECT_EQ(v::logistic_derivative(mp50(0)), mp50("0.25"));  // exactly, not only to 2 digits
+  EXPECT_LT(v::logistic_derivative(mp50("1e-10")), mp50("0.25"));
+  EXPECT_LT(v::logistic_derivative(mp50("-1e-10")), mp50("0.25"));
+  bool shown = false;
+  for (const auto& row : v::seed_table())
+    shown = shown || row.check == "exact; the range is (0,0.25]: σ'(0) = 0.25 exactly";
+  EXPECT_TRUE(shown) << "the table no longer states the finding";
+}
+
+TEST(seeds, exact_values_against_bc) {
+  // From an independent tool: `bc -l` with scale=40 and s(x) = 1/(1+e(-x)) (h = s(0.5),
+  // z = 0.5h, ŷ = s(z), L = (ŷ−1)², σ'(z) = ŷ(1−ŷ), σ'(0.5) = h(1−h), dL/dW1 =
+  // 2(ŷ−1)·0.5σ'(z)·σ'(0.5)).
+  const auto e = v::two_units_example(mp50(1), mp50("0.5"), mp50("0.5"), mp50(1));
   const std::pair<mp50, const char*> bc[] = {
       {e.h, "0.6224593312018545646389005657455084787532"},
+      {e.z_output, "0.3112296656009272823194502828727542393766"},
       {e.y_hat, "0.5771853801446522956712669031614953663511"},
       {e.loss, "0.1787722027634221891681755654853586977393"},
       {e.dloss_dy_hat, "-0.8456292397106954086574661936770092672978"},
+      {e.dsigma_output, "0.2440424170919255151605575313531459359095"},
+      {e.dy_hat_dh, "0.1220212085459627575802787656765729679547"},
+      {e.dsigma_hidden, "0.2350037122015944890693026950210069441900"},
+      {e.dh_dw1, "0.2350037122015944890693026950210069441900"},
       {e.dloss_dw1, "-0.0242487879680707243305648811066588523053"}};
   for (const auto& [value, digits40] : bc)
     EXPECT_LT(abs(value - mp50(digits40)), mp50("1e-39")) << digits40;
-  // The chain's factors multiply to 2.2869e-05 exactly (to 50-digit rounding), not only to the
-  // printed digits.
-  EXPECT_LT(abs(rnnsuite::verify::five_factor_chain<mp50>() - mp50("0.000022869")), mp50("1e-50"));
-  // σ' peaks at 0: a little either side is smaller.
-  EXPECT_LT(rnnsuite::verify::logistic_derivative(mp50("1e-10")), mp50("0.25"));
-  EXPECT_LT(rnnsuite::verify::logistic_derivative(mp50("-1e-10")), mp50("0.25"));
+  // The chain's factors multiply to 0.000022869 exactly (to 50-digit rounding).
+  EXPECT_LT(abs(v::five_factor_chain<mp50>() - mp50("0.000022869")), mp50("1e-50"));
 }
 
-TEST(seeds, the_double_chain_rule_prints_every_printed_digit) {
-  const auto e = rnnsuite::verify::two_units_example(1.0, 0.5, 0.5, 1.0);
-  const auto digits = printed();
-  EXPECT_TRUE(
-      prints_as(rnnsuite::verify::five_factor_chain<double>(), digits.at("five-factor chain")));
-  EXPECT_TRUE(
-      prints_as(rnnsuite::verify::logistic_derivative(0.0), digits.at("sigma'(0) (the maximum)")));
-  EXPECT_TRUE(prints_as(e.h, digits.at("h")));
-  EXPECT_TRUE(prints_as(e.y_hat, digits.at("y_hat")));
-  EXPECT_TRUE(prints_as(e.loss, digits.at("L")));
-  EXPECT_TRUE(prints_as(e.dloss_dy_hat, digits.at("dL/dy_hat")));
-  EXPECT_TRUE(prints_as(e.dsigma_output, digits.at("sigma'(0.311...)")));
-  EXPECT_TRUE(prints_as(e.dsigma_hidden, digits.at("sigma'(0.5)")));
-  EXPECT_TRUE(prints_as(e.dloss_dw1, digits.at("dL/dW1")));
+// VERIFICATION.md's −0.8456292397106955 and −0.02424878796807073 are double's rounding error: the
+// exact values round to …954 and …072. The other five are the exact values correctly rounded.
+TEST(seeds, finding_verification_md_values_are_double_results) {
+  const auto e = v::two_units_example(mp50(1), mp50("0.5"), mp50("0.5"), mp50(1));
+  const std::pair<const char*, mp50> exact[] = {{"h", e.h},
+                                                {"y_hat", e.y_hat},
+                                                {"L", e.loss},
+                                                {"dL/dy_hat", e.dloss_dy_hat},
+                                                {"sigma'(z)", e.dsigma_output},
+                                                {"sigma'(0.5)", e.dsigma_hidden},
+                                                {"dL/dW1", e.dloss_dw1}};
+  for (const auto& [name, value] : exact) {
+    const std::string& digits = verification_md.at(name);
+    const std::string check = rounding_check(value, digits);
+    if (std::string(name) == "dL/dy_hat")
+      EXPECT_EQ(check, "off by 1 in the last digit (rounds to -0.8456292397106954)");
+    else if (std::string(name) == "dL/dW1")
+      EXPECT_EQ(check, "off by 1 in the last digit (rounds to -0.02424878796807072)");
+    else
+      EXPECT_EQ(check, "correctly rounded") << name;
+  }
+  const auto d = v::two_units_example(1.0, 0.5, 0.5, 1.0);
+  const std::pair<const char*, double> in_double[] = {{"h", d.h},
+                                                      {"y_hat", d.y_hat},
+                                                      {"L", d.loss},
+                                                      {"dL/dy_hat", d.dloss_dy_hat},
+                                                      {"sigma'(z)", d.dsigma_output},
+                                                      {"sigma'(0.5)", d.dsigma_hidden},
+                                                      {"dL/dW1", d.dloss_dw1}};
+  for (const auto& [name, value] : in_double)
+    EXPECT_TRUE(prints_as(value, verification_md.at(name))) << name;
+  EXPECT_TRUE(prints_as(v::five_factor_chain<double>(), "0.000022869"));
 }
 
 TEST(seeds, two_stacked_units_as_an_elman_problem_in_lib_f64) {
@@ -111,31 +163,30 @@ TEST(seeds, two_stacked_units_as_an_elman_problem_in_lib_f64) {
   rnn::inputs<double> in;
   in.x = {1.0, 0.0}, in.h0 = {0.0}, in.target = {0.0, 1.0};
   const auto r = rnnsuite::theory_test::run_fast_as<double>(p, params, in, rnn::loss_kind::last);
-  const auto digits = printed();
   const std::pair<const char*, double> values[] = {{"h", r.output[0]},
                                                    {"y_hat", r.output[1]},
                                                    {"L", r.loss},
                                                    {"dL/dy_hat", r.grad_h[1]},
                                                    {"dL/dW1", r.weight_ih[0]}};
-  for (const auto& [name, value] : values) EXPECT_TRUE(prints_as(value, digits.at(name))) << name;
+  // lib computes as the double chain rule does, to VERIFICATION.md's 16 digits.
+  for (const auto& [name, value] : values)
+    EXPECT_TRUE(prints_as(value, verification_md.at(name))) << name;
+  // And to the articles' digits.
+  EXPECT_EQ(rounded_as_printed(mp50(r.output[0]), printed("h = σ(W1·x)")), "0.622");
+  EXPECT_EQ(rounded_as_printed(mp50(r.weight_ih[0]), printed("∂L/∂W1")), "-0.024");
   // dL/dW2 is not printed; the 50-digit chain rule gives it.
-  const auto e = rnnsuite::verify::two_units_example(mp50(1), mp50("0.5"), mp50("0.5"), mp50(1));
+  const auto e = v::two_units_example(mp50(1), mp50("0.5"), mp50("0.5"), mp50(1));
   EXPECT_NEAR(r.weight_hh[0], e.dloss_dw2.convert_to<double>(),
               1e-15 * std::fabs(r.weight_hh[0]));  // a few ulp
 }
-
-}  // namespace
-
-namespace {
 
 TEST(seeds, two_stacked_units_as_an_elman_problem_in_the_50_digit_reference) {
   const rnn::problem p = rnn::parse_problem("elman_sigmoid_t2_b1_i1_h1_f64");
   const rnn::parameters<double> params{{0.5}, {0.5}, {0.0}, {0.0}};
   rnn::inputs<double> in;
   in.x = {1.0, 0.0}, in.h0 = {0.0}, in.target = {0.0, 1.0};
-  const auto r = rnnsuite::verify::run_reference<mp50>(
-      p, rnnsuite::verify::to_reference<mp50>(params), in, rnn::loss_kind::last);
-  const auto e = rnnsuite::verify::two_units_example(mp50(1), mp50("0.5"), mp50("0.5"), mp50(1));
+  const auto r = v::run_reference<mp50>(p, v::to_reference<mp50>(params), in, rnn::loss_kind::last);
+  const auto e = v::two_units_example(mp50(1), mp50("0.5"), mp50("0.5"), mp50(1));
   const std::pair<mp50, mp50> same[] = {{r.run.output[0], e.h},
                                         {r.run.output[1], e.y_hat},
                                         {r.loss, e.loss},
@@ -143,16 +194,17 @@ TEST(seeds, two_stacked_units_as_an_elman_problem_in_the_50_digit_reference) {
                                         {r.grads.weight_ih[0], e.dloss_dw1},
                                         {r.grads.weight_hh[0], e.dloss_dw2}};
   for (const auto& [reference, chain_rule] : same)
-    EXPECT_LE(abs(reference - chain_rule), mp50("1e-48"))
-        << rnnsuite::verify::decimal_string(reference, 20);
-  // σ'(0.311…) and σ'(0.5) as the reference's BPTT sees them: dL/dh_1 = dL/dŷ·σ'(0.5h)·W_hh.
-  EXPECT_LE(abs(r.grads.h[0] / (r.grads.h[1] * mp50("0.5")) - e.dsigma_output), mp50("1e-48"));
-  const auto digits = printed();
-  for (const auto& [name, value] :
-       {std::pair{"h", r.run.output[0]}, std::pair{"y_hat", r.run.output[1]},
-        std::pair{"L", r.loss}, std::pair{"dL/dy_hat", r.grads.h[1]},
-        std::pair{"dL/dW1", r.grads.weight_ih[0]}})
-    EXPECT_LE(last_digit_units(value, digits.at(name)), 1.0) << name;
+    EXPECT_LE(abs(reference - chain_rule), mp50("1e-48")) << v::decimal_string(reference, 20);
+  // ∂ŷ/∂h as the reference's BPTT sees it: dL/dh_1 = dL/dŷ·W_hh·σ'(0.5h).
+  EXPECT_LE(abs(r.grads.h[0] / r.grads.h[1] - e.dy_hat_dh), mp50("1e-48"));
+  // The reference, rounded as the article prints, gives the article's digits.
+  const std::pair<const char*, mp50> quoted[] = {{"h = σ(W1·x)", r.run.output[0]},
+                                                 {"ŷ = σ(z)", r.run.output[1]},
+                                                 {"L = (ŷ − y)²", r.loss},
+                                                 {"∂L/∂ŷ = 2(ŷ − y)", r.grads.h[1]},
+                                                 {"∂L/∂W1", r.grads.weight_ih[0]}};
+  for (const auto& [name, value] : quoted)
+    EXPECT_EQ(rounded_as_printed(value, printed(name)), printed(name)) << name;
 }
 
 }  // namespace
