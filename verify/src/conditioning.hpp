@@ -17,6 +17,9 @@ struct conditioning {
   // Per parameter block (weight_ih, weight_hh, bias_ih, bias_hh) and gate: ‖Σ_t |term_t|‖ /
   // ‖Σ_t term_t‖, the componentwise condition number of the sum over time.
   std::vector<double> rho_params[4];
+  // Backward steps reaching each step and each parameter sum (tolerance_model); empty: full BPTT.
+  std::vector<double> depth;
+  double sum_depth = 0;
 };
 
 template <class Real>
@@ -120,8 +123,9 @@ std::vector<block_check> compare_all(const rnn::problem& p,
   const reference::dims d(p);
   const bool lstm = rnn::has_cell_state(p.cell);
   const std::size_t S = d.B * d.H, X = d.B * d.I;
-  const tolerance_model model{u, c.dot_length, c.growth, p.T};
-  const tolerance_model truth_model{u_truth, c.dot_length, c.growth, p.T};
+  const std::vector<double>* depth = c.depth.empty() ? nullptr : &c.depth;
+  const tolerance_model model{u, c.dot_length, c.growth, p.T, depth, c.sum_depth};
+  const tolerance_model truth_model{u_truth, c.dot_length, c.growth, p.T, depth, c.sum_depth};
   std::vector<block_check> out;
   // tol = u·n·max(κ_model, κ_measured) when a measurement is given (same block order).
   auto raise = [&](double tol) {

@@ -4,6 +4,8 @@
 // arithmetic.
 #include "conditioning.hpp"
 #include "rnn/layer.hpp"
+#include "rnn/tbptt.hpp"
+#include "truth.hpp"
 #include "rnnsuite/verify/legs.hpp"
 
 namespace rnnsuite::verify {
@@ -15,7 +17,7 @@ struct fast_path_check::state {
   detail::format_range range;
   // The rounded data, held in double (exact for float too).
   rnn::parameters<double> params;
-  std::vector<double> x, h0, c0, grad_output;
+  std::vector<double> x, h0, c0, grad_output, grad_h_n, grad_c_n;
   reference::gradients<real50> truth;
   detail::conditioning cond;
   std::vector<double> measured;  // per block: the 50-digit run's error over u50
@@ -39,17 +41,20 @@ void prepare(fast_path_check& owner, auto& s) {
   const rnn::problem& p = s.r.problem;
   const rnn::parameters<F> w = regime_parameters<F>(s.r);
   const rnn::inputs<F> in = regime_inputs<F>(s.r);
+  const final_state_weights<F> final_state = regime_final_state_weights<F>(s.r);
   s.range = detail::range_of<F>();
   s.params = {widen(w.weight_ih), widen(w.weight_hh), widen(w.bias_ih), widen(w.bias_hh)};
   s.x.assign(in.x.begin(), in.x.end());
   s.h0.assign(in.h0.begin(), in.h0.end());
   s.c0.assign(in.c0.begin(), in.c0.end());
+  s.grad_h_n.assign(final_state.h.begin(), final_state.h.end());
+  s.grad_c_n.assign(final_state.c.begin(), final_state.c.end());
   const auto wr = reference::to_weights<real50, F>(w);
   const auto run = reference::forward(p, wr, reference::convert<real50, F>(in.x),
                                       reference::convert<real50, F>(in.h0),
                                       reference::convert<real50, F>(in.c0));
   const auto target = reference::convert<real50, F>(in.target);
-  const auto loss = reference::mse_loss(p, s.r.loss, run.output, target);
+  const auto loss = reference::mse_loss(p, s.r.run.loss, run.output, target);
   // The upstream gradient, rounded once to F: both sides start from the same bits.
   std::vector<real50> grad_output;
   for (const real50& v : loss.second) {
@@ -57,8 +62,14 @@ void prepare(fast_path_check& owner, auto& s) {
     s.grad_output.push_back(rounded);
     grad_output.emplace_back(rounded);
   }
-  s.truth = reference::backward(p, wr, run, grad_output, {}, {});
+  auto exact = [](const std::vector<double>& v, auto zero) {
+    return std::vector<decltype(zero)>(v.begin(), v.end());
+  };
+  s.truth = detail::exact_gradients(s.r, wr, run, grad_output, exact(s.grad_h_n, real50()),
+                                    exact(s.grad_c_n, real50()));
   s.cond = detail::conditioning_of(p, wr, run, s.truth);
+  const detail::backward_depth depth = detail::depth_of(s.r);
+  s.cond.depth = depth.depth, s.cond.sum_depth = depth.sum_depth;
   // The same in 100 digits measures how much this trajectory amplifies rounding errors.
   using reference::real100;
   const auto w100 = reference::to_weights<real100, F>(w);
@@ -66,7 +77,9 @@ void prepare(fast_path_check& owner, auto& s) {
                                          reference::convert<real100, F>(in.h0),
                                          reference::convert<real100, F>(in.c0));
   const std::vector<real100> grad_output100(grad_output.begin(), grad_output.end());
-  const auto truth100 = reference::backward(p, w100, run100, grad_output100, {}, {});
+  const auto truth100 =
+      detail::exact_gradients(s.r, w100, run100, grad_output100, exact(s.grad_h_n, real100()),
+                              exact(s.grad_c_n, real100()));
   auto up = [](const std::vector<real50>& v) { return std::vector<real100>(v.begin(), v.end()); };
   const reference::gradients<real100> fifty{
       up(s.truth.weight_ih), up(s.truth.weight_hh), up(s.truth.bias_ih), up(s.truth.bias_hh),
@@ -88,16 +101,26 @@ leg_result run_as(const auto& s, rnn::isa isa) {
   const auto b_ih = narrow<F>(s.params.bias_ih), b_hh = narrow<F>(s.params.bias_hh);
   const auto x = narrow<F>(s.x), h0 = narrow<F>(s.h0), c0 = narrow<F>(s.c0);
   const auto grad_output = narrow<F>(s.grad_output);
+  const auto grad_h_n = narrow<F>(s.grad_h_n), grad_c_n = narrow<F>(s.grad_c_n);
   const rnn::parameters_view<F> view{w_ih, w_hh, b_ih, b_hh};
+  const execution& how = s.r.run;
   rnn::layer_options options;
   options.isa = isa;
-  rnn::layer<F> layer(p, view, options);
-  rnn::aligned_vector<F> output(n.sequence), h_n(n.state), c_n(lstm ? n.state : 0);
-  layer.forward(x, h0, c0, output, h_n, c_n);
+  options.threads = how.threads;
+  options.chunk_steps = how.chunk_steps;
+  options.l2_bytes = how.l2_bytes;
   rnn::aligned_vector<F> d_ih(n.weight_ih), d_hh(n.weight_hh), d_bih(n.bias), d_bhh(n.bias),
       d_x(n.x), d_h0(n.state), d_c0(lstm ? n.state : 0), d_h(n.sequence),
       d_c(lstm ? n.sequence : 0);
-  layer.backward(grad_output, {}, {}, {d_ih, d_hh, d_bih, d_bhh, d_x, d_h0, d_c0, d_h, d_c});
+  const rnn::gradients_view<F> grads{d_ih, d_hh, d_bih, d_bhh, d_x, d_h0, d_c0, d_h, d_c};
+  if (how.streaming.k1 > 0) {
+    rnn::streaming_tbptt<F>(p, view, how.streaming, x, h0, c0, grad_output, grads, options);
+  } else {
+    rnn::layer<F> layer(p, view, options);
+    rnn::aligned_vector<F> output(n.sequence), h_n(n.state), c_n(lstm ? n.state : 0);
+    layer.forward(x, h0, c0, output, h_n, c_n);
+    layer.backward(grad_output, grad_h_n, grad_c_n, grads, how.truncation);
+  }
   auto exact = [](const rnn::aligned_vector<F>& v) {
     return reference::convert<real50, F>(std::span<const F>(v));
   };

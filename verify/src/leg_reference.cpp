@@ -11,6 +11,7 @@
 
 #include "conditioning.hpp"
 #include "rnnsuite/verify/legs.hpp"
+#include "truth.hpp"
 
 namespace rnnsuite::verify {
 
@@ -46,22 +47,29 @@ struct fd_problem {
   reference::trajectory<Real> run;
   std::vector<Real> target;
   std::size_t S, X;
+  std::vector<Real> final_h, final_c;  // the loss's linear terms in h_n, c_n (empty: none)
 
   // L with the kept outputs of steps [0, kept), then `extra` as the output of step `kept` (if
-  // not empty), then a fresh forward from state (h, c) over steps [from, T) with inputs x.
+  // not empty), then a fresh forward from state (h, c) over steps [from, T) with inputs x; when
+  // from = T, (h, c) is the final state.
   Real loss(std::size_t kept, const std::vector<Real>& extra, std::size_t from,
                const std::vector<Real>& h, const std::vector<Real>& c,
                const std::vector<Real>& x, const reference::weights<Real>& weights) const {
     std::vector<Real> out(run.output.begin(), run.output.begin() + static_cast<std::ptrdiff_t>(kept * S));
     out.insert(out.end(), extra.begin(), extra.end());
+    std::vector<Real> h_n = h, c_n = c;
     if (from < static_cast<std::size_t>(p.T)) {
       rnn::problem rest = p;
       rest.T = p.T - static_cast<std::int64_t>(from);
       const std::vector<Real> x_rest(x.begin() + static_cast<std::ptrdiff_t>(from * X), x.end());
       const auto r = reference::forward(rest, weights, x_rest, h, c);
       out.insert(out.end(), r.output.begin(), r.output.end());
+      h_n = r.h_n, c_n = r.c_n;
     }
-    return reference::mse_loss(p, kind, out, target).first;
+    Real L = reference::mse_loss(p, kind, out, target).first;
+    for (std::size_t k = 0; k < final_h.size(); ++k) L += final_h[k] * h_n[k];
+    for (std::size_t k = 0; k < final_c.size(); ++k) L += final_c[k] * c_n[k];
+    return L;
   }
 };
 
@@ -122,13 +130,18 @@ leg_result finite_differences_in(const regime& r) {
   const rnn::parameters<double> params = regime_parameters<double>(r);
   const rnn::inputs<double> in = regime_inputs<double>(r);
   using reference::convert;
-  fd_problem<Real> f{p, r.loss, reference::to_weights<Real, double>(params), {},
-               convert<Real, double>(in.target), dm.B * dm.H, dm.B * dm.I};
+  const final_state_weights<double> final_state = regime_final_state_weights<double>(r);
+  fd_problem<Real> f{p, r.run.loss, reference::to_weights<Real, double>(params), {},
+               convert<Real, double>(in.target), dm.B * dm.H, dm.B * dm.I,
+               convert<Real, double>(final_state.h), convert<Real, double>(final_state.c)};
   const auto x = convert<Real, double>(in.x), h0 = convert<Real, double>(in.h0);
   const auto c0 = convert<Real, double>(in.c0);
   f.run = reference::forward(p, f.w, x, h0, c0);
-  const auto [loss, grad_output] = reference::mse_loss(p, r.loss, f.run.output, f.target);
-  const auto g = reference::backward(p, f.w, f.run, grad_output, {}, {});
+  const auto [mse, grad_output] = reference::mse_loss(p, r.run.loss, f.run.output, f.target);
+  Real loss = mse;  // the loss's scale, for the difference's rounding floor
+  for (std::size_t k = 0; k < f.final_h.size(); ++k) loss += f.final_h[k] * f.run.h_n[k];
+  for (std::size_t k = 0; k < f.final_c.size(); ++k) loss += f.final_c[k] * f.run.c_n[k];
+  const auto g = reference::backward(p, f.w, f.run, grad_output, f.final_h, f.final_c);
   const std::size_t S = f.S, X = f.X, H = dm.H;
   auto slice = [](const std::vector<Real>& v, std::size_t at, std::size_t n) {
     return std::vector<Real>(v.begin() + static_cast<std::ptrdiff_t>(at),
@@ -225,8 +238,11 @@ leg_result check_digits(const regime& r) {
     const auto w = reference::to_weights<Real, double>(params);
     const auto run = reference::forward(p, w, convert<Real, double>(in.x),
                                         convert<Real, double>(in.h0), convert<Real, double>(in.c0));
-    const auto loss = reference::mse_loss(p, r.loss, run.output, convert<Real, double>(in.target));
-    return std::make_tuple(w, run, reference::backward(p, w, run, loss.second, {}, {}));
+    const auto loss = reference::mse_loss(p, r.run.loss, run.output, convert<Real, double>(in.target));
+    const final_state_weights<double> final_state = regime_final_state_weights<double>(r);
+    return std::make_tuple(w, run, detail::exact_gradients(r, w, run, loss.second,
+                                                           convert<Real, double>(final_state.h),
+                                                           convert<Real, double>(final_state.c)));
   };
   const auto [w100, run100, truth] = gradients_in(real100(0));
   const auto low = std::get<2>(gradients_in(real50(0)));
@@ -246,9 +262,11 @@ leg_result check_digits(const regime& r) {
   const detail::format_range unbounded{0, 0, std::numeric_limits<double>::infinity(), demanded};
   leg_result res;
   res.leg = "digits", res.problem = r.name();
-  res.checks = detail::compare_all<real100>(p, checked, truth,
-                                            detail::conditioning_of(p, w100, run100, truth),
-                                            demanded, u100, unbounded, r.exploding);
+  detail::conditioning cond = detail::conditioning_of(p, w100, run100, truth);
+  const detail::backward_depth depth = detail::depth_of(r);
+  cond.depth = depth.depth, cond.sum_depth = depth.sum_depth;
+  res.checks = detail::compare_all<real100>(p, checked, truth, cond, demanded, u100, unbounded,
+                                            r.exploding);
   detail::summarize(res);
   return res;
 }

@@ -2,6 +2,8 @@
 // against 100-digit finite differences (leg b) on small problems of every cell.
 #include <gtest/gtest.h>
 
+#include "reference/truncated.hpp"
+
 #include <cmath>
 
 #include "reference/reference.hpp"
@@ -114,7 +116,8 @@ TEST_P(ReferenceLegs, FiniteDifferencesAndDigitsPass) {
   r.problem = {GetParam(), 6, 2, 3, 4, rnn::precision::f64};
   r.init = {rnn::init_scheme::pytorch, 5, 1.0};
   r.input_seed = 9;
-  r.loss = rnn::loss_kind::all;
+  r.run.loss = rnn::loss_kind::all;
+  r.run.final_state_loss = true;  // the loss's terms in h_n (and c_n) are differentiated too
   for (const auto& leg : {rnnsuite::verify::check_finite_differences(r),
                           rnnsuite::verify::check_digits(r)}) {
     EXPECT_EQ(leg.outcome, rnnsuite::verify::verdict::pass)
@@ -124,6 +127,54 @@ TEST_P(ReferenceLegs, FiniteDifferencesAndDigitsPass) {
     for (const auto& c : leg.checks) EXPECT_LE(c.error, c.tolerance) << leg.leg << " " << c.block;
   }
 }
+
+// Truncated BPTT in the reference (reference/truncated.hpp) against identities of the full one:
+// backward is linear in the upstream gradient, so the streaming schedule with windows reaching
+// step 0 (k2 >= T) sums to full BPTT; and a window [first, T) with upstream only inside it gives
+// full BPTT's dL/dh_t, dL/dc_t and dx_t at every t >= first, zero before, and no dh0.
+class ReferenceTruncation : public ::testing::TestWithParam<rnn::cell> {};
+
+TEST_P(ReferenceTruncation, AgreesWithFullBpttWhereTheyMustAgree) {
+  namespace ref = rnnsuite::reference;
+  const rnn::problem p{GetParam(), 9, 2, 3, 4, rnn::precision::f64};
+  const auto params = rnn::make_parameters<double>(p, {rnn::init_scheme::pytorch, 3, 1.0});
+  const auto in = rnn::make_inputs<double>(p, 4);
+  const auto w = ref::to_weights<ref::real50, double>(params);
+  auto real = [](const auto& v) { return ref::convert<ref::real50, double>(std::span<const double>(v)); };
+  const auto run = ref::forward(p, w, real(in.x), real(in.h0), real(in.c0));
+  const auto upstream = ref::mse_loss(p, rnn::loss_kind::all, run.output, real(in.target)).second;
+  const auto full = ref::backward(p, w, run, upstream, {}, {});
+  auto near = [](const std::vector<ref::real50>& a, const std::vector<ref::real50>& b,
+                 std::size_t from, std::size_t to) {
+    ASSERT_EQ(a.size(), b.size());
+    for (std::size_t k = from; k < to; ++k)
+      EXPECT_LT(ref::to_double(ref::real50(abs(a[k] - b[k]))), 1e-45) << k;
+  };
+  const auto streamed = ref::streaming_backward(p, w, run, upstream, 2, 9);
+  near(streamed.weight_ih, full.weight_ih, 0, full.weight_ih.size());
+  near(streamed.weight_hh, full.weight_hh, 0, full.weight_hh.size());
+  near(streamed.bias_hh, full.bias_hh, 0, full.bias_hh.size());
+  near(streamed.x, full.x, 0, full.x.size());
+  near(streamed.h0, full.h0, 0, full.h0.size());
+  near(streamed.c0, full.c0, 0, full.c0.size());
+
+  const std::size_t first = 4, S = 2 * 4, X = 2 * 3;
+  std::vector<ref::real50> late = upstream;
+  std::fill(late.begin(), late.begin() + first * S, ref::real50(0));
+  const auto whole = ref::backward(p, w, run, late, {}, {});
+  const auto window = ref::window_backward(p, w, run, late, {}, {}, first, 9);
+  near(window.h, whole.h, first * S, whole.h.size());
+  near(window.c, whole.c, first * S, whole.c.size());
+  near(window.x, whole.x, first * X, whole.x.size());
+  for (std::size_t k = 0; k < first * S; ++k) EXPECT_EQ(window.h[k], 0) << k;
+  for (std::size_t k = 0; k < first * X; ++k) EXPECT_EQ(window.x[k], 0) << k;
+  for (const auto& v : window.h0) EXPECT_EQ(v, 0);
+  EXPECT_THROW(ref::window_backward(p, w, run, late, {}, {}, 5, 5), rnn::error);
+  EXPECT_THROW(ref::streaming_backward(p, w, run, late, 3, 2), rnn::error);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryCell, ReferenceTruncation, ::testing::ValuesIn(rnn::all_cells),
+                         [](const auto& info) { return std::string(rnn::cell_name(info.param)); });
 
 INSTANTIATE_TEST_SUITE_P(EveryCell, ReferenceLegs, ::testing::ValuesIn(rnn::all_cells),
                          [](const auto& info) { return std::string(rnn::cell_name(info.param)); });

@@ -1,10 +1,12 @@
 #pragma once
-// Named, reproducible problem sets that place a recurrence in a known gradient-flow regime
-// (docs/verification.md, "Regimes"): for every Elman activation vanishing (γ·σ_max = 0.5), edge
-// (γ·σ_max = 1) and exploding (γ·σ_max = 1.5); LSTM with the forget gate near 1 (the constant
-// error carousel), near 0.5 and near 0; GRU with the update gate near 1 and near 0.
-// A regime is the descriptor + seeds + orthogonal gain + a bias shift on one gate block; the
-// same regime builds the same bits on every machine.
+// Named, reproducible problems that place a recurrence in a known gradient-flow regime
+// (docs/verification.md, "Regimes" and "Problems"): for every Elman activation vanishing
+// (γ·σ_max = 0.5), edge (γ·σ_max = 1), exploding (γ·σ_max = 1.5) and, for tanh and the sigmoid,
+// saturated; LSTM with the forget gate near 1 (the constant error carousel), near 0.5, near 0, and
+// saturated (|c| in the tens); GRU with the update gate near 1, near 0, and saturated.
+// A regime is the descriptor + seeds + orthogonal gain + bias shifts on gate blocks, plus how the
+// problem is run (biases, threads, chunking, truncation, loss): the paths an implementation has
+// beyond the regime's own axis. The same regime builds the same bits on every machine.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -13,45 +15,84 @@
 #include "rnn/init.hpp"
 #include "rnn/loss.hpp"
 #include "rnn/problem.hpp"
+#include "rnn/tbptt.hpp"
 
 namespace rnnsuite::verify {
 
 enum class profile { quick, full };
 profile parse_profile(std::string_view name);  // throws rnn::error
 
+struct bias_shift {
+  int gate;      // gate block (0-based, PyTorch order) whose bias_ih is shifted
+  double shift;  // added to every bias_ih entry of that block
+};
+
+// How a problem runs beyond its descriptor. Defaults are the plain case: zero biases, one thread,
+// full BPTT of the loss on the last step, no gradient on the final states.
+struct execution {
+  // b_ih and b_hh drawn as PyTorch's default, U(-1/√H, 1/√H), in every gate, before the shifts.
+  bool realistic_biases = false;
+  rnn::loss_kind loss = rnn::loss_kind::last;
+  // L also has ⟨a, h_n⟩ (+ ⟨b, c_n⟩ for LSTM), seeded a and b: backward is given grad_h_n, grad_c_n.
+  bool final_state_loss = false;
+  int threads = 1;               // passed to any implementation that takes a thread count
+  std::int64_t chunk_steps = 0;  // lib's steps per chunk (0: its automatic choice)
+  std::size_t l2_bytes = 0;      // the L2 size lib's blocking follows (0: the machine's)
+  std::int64_t truncation = 0;   // backward through the last `truncation` steps (0: all T)
+  rnn::tbptt_schedule streaming{0, 0};  // k1 > 0: the streaming k1/k2 schedule (rnn/tbptt.hpp)
+
+  bool truncated() const { return truncation > 0 || streaming.k1 > 0; }
+  // "" for the plain case, else "+"-joined tags, e.g. "+bias+loss_all+final+threads3+chunk5".
+  std::string tags() const;
+};
+
 struct regime {
   std::string family;     // e.g. "elman_tanh_vanishing", "lstm_forget_1"
   rnn::problem problem;   // precision as given to regimes(); the leg sets it
   rnn::init_options init; // orthogonal, seed, gain (γ·gain is the per-step bound's σ factor)
   std::uint64_t input_seed = 0;
-  int bias_gate = -1;     // gate block (0-based, PyTorch order) whose bias_ih is shifted; -1 none
-  double bias_shift = 0;  // added to every bias_ih entry of that block
-  rnn::loss_kind loss = rnn::loss_kind::last;
+  std::vector<bias_shift> shifts;
+  execution run;
   bool exploding = false; // non-finite results here are OVERFLOW findings, not failures
+  bool saturating = false; // states driven into the nonlinearities' tails
   std::string shows;      // one line: what this regime demonstrates
 
-  // "<family>/<descriptor>", e.g. "elman_tanh_edge/elman_tanh_t32_b3_i4_h8_f64"; unique.
+  // "<family>/<descriptor>" plus the execution's tags, e.g.
+  // "lstm_forget_1/lstm_t24_b17_i7_h13_f32+bias+threads3"; unique within a profile.
   std::string name() const;
 };
 
-// Every regime of a profile, in precision p. quick: T = 24, batch 1 and 3 (the CI matrix); full:
-// T in {1, 100, 1000}, batch 1 and 4; exploding families T in {1, 24, 50}, up to where
-// |dL/dh_0| passes 1e8.
-std::vector<regime> regimes(profile which, rnn::precision p);
+// Every regime of a profile, in precision p: the regime families crossed with a pairwise
+// (covering-array) design over the axes of `execution`, sizes, batch and T (problem_design.cpp).
+// threads: the count of the design's multi-threaded problems (--threads).
+std::vector<regime> regimes(profile which, rnn::precision p, int threads = 3);
 
 // The families of regimes() (each regime's `family`), for --regime's help and validation.
 std::vector<std::string> regime_families();
 
-// One family's settings (gain, bias shift) on any problem of its cell, with parameters seeded by
-// `seed` and inputs by seed + 1000: the gradient-flow explorer's --regime. Throws rnn::error
-// naming the family when it is unknown or belongs to another cell.
+// One family's settings (gain, bias shifts) on any problem of its cell, with parameters seeded by
+// `seed` and inputs by seed + 1000, run plainly: the gradient-flow explorer's --regime and
+// verify's --problem. Throws rnn::error naming the family when it is unknown or belongs to
+// another cell.
 regime regime_for(std::string_view family, const rnn::problem& p, std::uint64_t seed);
 
+// The families of a cell, in regime_families() order.
+std::vector<std::string> families_of(rnn::cell cell);
+
 // The regime's parameters and inputs in Real (float or double): lib's seeded initializers,
-// rounded once to Real, then the bias shift (added in Real; exact for the shifts used).
+// rounded once to Real, then the bias shifts (added in Real; exact for the shifts used).
 template <class Real>
 rnn::parameters<Real> regime_parameters(const regime& r);
 template <class Real>
 rnn::inputs<Real> regime_inputs(const regime& r);
+
+// The gradients on the final states the regime's loss puts there: a (B×H) and, for LSTM, b (B×H),
+// seeded, rounded once to Real; both empty without final_state_loss (and b empty unless LSTM).
+template <class Real>
+struct final_state_weights {
+  std::vector<Real> h, c;
+};
+template <class Real>
+final_state_weights<Real> regime_final_state_weights(const regime& r);
 
 }  // namespace rnnsuite::verify

@@ -30,13 +30,23 @@ struct tolerance_model {
   double dot_length;      // n
   double growth;          // Γ
   std::int64_t T;
+  // The backward steps whose rounding reaches step t, depth[t + 1] for t = -1 .. T-1, and those a
+  // parameter sum adds; when absent, full BPTT's T − t and T + 1. The streaming truncated
+  // schedule reaches a step from several overlapping windows (src/truth.hpp).
+  const std::vector<double>* depth = nullptr;
+  double sum_depth = 0;
   // Tolerance for a per-step quantity at 0-based step t (t = -1: h0, c0).
   double at_step(std::int64_t t) const {
-    return tolerance_constant * unit_roundoff * dot_length *
-           std::sqrt(static_cast<double>(T - t)) * growth;
+    const double steps = depth ? (*depth)[static_cast<std::size_t>(t + 1)]
+                               : static_cast<double>(T - t);
+    return tolerance_constant * unit_roundoff * dot_length * std::sqrt(steps) * growth;
   }
   // Tolerance for a sum over all steps with cancellation factor rho >= 1.
-  double for_sum(double rho) const { return at_step(-1) * (rho > 1 ? rho : 1); }
+  double for_sum(double rho) const {
+    const double steps = sum_depth > 0 ? sum_depth : static_cast<double>(T + 1);
+    return tolerance_constant * unit_roundoff * dot_length * std::sqrt(steps) * growth *
+           (rho > 1 ? rho : 1);
+  }
 };
 
 }  // namespace rnnsuite::verify
