@@ -35,7 +35,7 @@ struct verify_args {
   std::string profile = "quick";
   std::vector<std::string> cells, precisions{"f32", "f64"}, regimes, problems;
   std::string json, junit, shard;
-  int threads = 3;
+  int threads = 4;
   bool threads_given = false;
   int jobs = 0;
 };
@@ -126,8 +126,15 @@ std::vector<unit> plan(const verify_args& a) {
   return units;
 }
 
-// Finite differences at every step cost O(T²·B) forwards: up to T·B = 100.
-constexpr std::int64_t fd_max_steps = 100;
+// Leg b: finite differences at every step cost O(T²·B) forwards of G·H·(I + H) multiply-adds
+// each, in 100 digits. It validates the reference, not the implementation, so it runs where that
+// stays cheap: T·B <= 100 and T²·B·G·H·(I + H) <= 2e7 (an LSTM at T = 100, I = 8, H = 16: 1.5e7),
+// and never on a truncated backward, which is not the loss's derivative.
+bool runs_finite_differences(const v::regime& r) {
+  const rnn::problem& p = r.problem;
+  return p.T * p.B <= 100 && !r.run.truncated() &&
+         double(p.T) * double(p.T * p.B) * double(p.G() * p.H * (p.I + p.H)) <= 2e7;
+}
 
 std::string where(const v::leg_result& r) {
   if (r.worst_block.empty()) return "-";
@@ -191,8 +198,7 @@ std::vector<v::leg_result> run_unit(const unit& u, const std::vector<rnn::isa>& 
   const v::fast_path_check check(u.r);
   for (rnn::isa isa : isas) out.push_back(check.run(isa));
   if (u.reference_legs) {
-    // Leg b differentiates the loss; a truncated backward is not its derivative.
-    if (u.r.problem.T * u.r.problem.B <= fd_max_steps && !u.r.run.truncated())
+    if (runs_finite_differences(u.r))
       out.push_back(v::check_finite_differences(u.r));
     out.push_back(v::check_digits(u.r));
   }
@@ -231,22 +237,39 @@ int run_verify(const verify_args& a) {
   };
   // Units run on `jobs` threads, each taking the next unit; rows are printed in plan order as
   // soon as every earlier unit is done, so the table reads the same for any --jobs.
+  // Costliest first (the reference's multiply-adds; leg b's finite differences add T forwards
+  // per step), so one long unit does not start last and leave the other cores idle.
+  std::vector<std::size_t> order(mine.size());
+  std::vector<double> cost(mine.size());
+  for (std::size_t k = 0; k < mine.size(); ++k) {
+    const rnn::problem& p = mine[k].r.problem;
+    const bool fd = mine[k].reference_legs && runs_finite_differences(mine[k].r);
+    cost[k] = double(p.T * p.B * p.G() * p.H * (p.I + p.H)) * (fd ? double(p.T) * 8 : 1);
+    order[k] = k;
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
   std::vector<std::optional<std::vector<v::leg_result>>> done(mine.size());
   std::vector<std::string> errors(mine.size());
+  std::vector<double> seconds(mine.size());
   std::mutex lock;
   std::condition_variable finished;
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    for (std::size_t k; (k = next.fetch_add(1)) < mine.size();) {
+    for (std::size_t n; (n = next.fetch_add(1)) < mine.size();) {
+      const std::size_t k = order[n];
       std::vector<v::leg_result> legs;
       std::string error;
+      const auto unit_start = std::chrono::steady_clock::now();
       try {
         legs = run_unit(mine[k], isas);
       } catch (const std::exception& e) {
         error = mine[k].r.name() + ": " + e.what();
       }
+      const double took =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - unit_start).count();
       std::lock_guard<std::mutex> guard(lock);
-      done[k] = std::move(legs), errors[k] = std::move(error);
+      done[k] = std::move(legs), errors[k] = std::move(error), seconds[k] = took;
       finished.notify_all();
     }
   };
@@ -262,8 +285,10 @@ int run_verify(const verify_args& a) {
     for (v::leg_result& r : legs) report(std::move(r));
     const double elapsed =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, progress_in_place ? "\r\033[K[%zu/%zu %.0fs] %s" : "[%zu/%zu %.0fs] %s\n",
-                 k + 1, mine.size(), elapsed, mine[k].r.name().c_str());
+    std::fprintf(stderr,
+                 progress_in_place ? "\r\033[K[%zu/%zu %.0fs] %s (%.1f s)"
+                                   : "[%zu/%zu %.0fs] %s (%.1f s)\n",
+                 k + 1, mine.size(), elapsed, mine[k].r.name().c_str(), seconds[k]);
     std::fflush(stderr);
   }
   for (std::thread& t : pool) t.join();
@@ -317,7 +342,8 @@ void add_verify_command(CLI::App& app) {
                   "run descriptor D (repeatable) in every regime of its cell instead of the "
                   "profile's problems");
   cmd->add_option("--threads", args->threads,
-                  "threads of the multi-threaded problems (default 3; with --problem, its "
+                  "threads of the multi-threaded problems (default 4, more than B = 17's three "
+                  "row groups, so one thread gets none; with --problem, its "
                   "thread count)")
       ->each([args](const std::string&) { args->threads_given = true; });
   cmd->add_option("--jobs", args->jobs, "problems checked at once (default: one per core)");

@@ -2,6 +2,9 @@
 // regime's parameters, inputs and upstream gradient rounded once to the checked format and
 // converted exactly to the reference's Real), so the comparison measures only the fast path's
 // arithmetic.
+#include <bit>
+#include <cstdint>
+
 #include "conditioning.hpp"
 #include "rnn/layer.hpp"
 #include "rnn/tbptt.hpp"
@@ -81,10 +84,13 @@ void prepare(fast_path_check& owner, auto& s) {
       detail::exact_gradients(s.r, w100, run100, grad_output100, exact(s.grad_h_n, real100()),
                               exact(s.grad_c_n, real100()));
   auto up = [](const std::vector<real50>& v) { return std::vector<real100>(v.begin(), v.end()); };
+  // The blocks the fast path will be asked for, in the order compare_all judges them there.
+  const bool all = !s.r.run.parameter_gradients_only;
+  const std::vector<real50> none;
   const reference::gradients<real100> fifty{
       up(s.truth.weight_ih), up(s.truth.weight_hh), up(s.truth.bias_ih), up(s.truth.bias_hh),
-      up(s.truth.x),         up(s.truth.h0),        up(s.truth.c0),      up(s.truth.h),
-      up(s.truth.c),         {},                    {}};
+      up(all ? s.truth.x : none), up(s.truth.h0), up(s.truth.c0), up(all ? s.truth.h : none),
+      up(all ? s.truth.c : none), {}, {}};
   const double u50 = std::ldexp(1.0, -std::numeric_limits<real50>::digits);
   const detail::format_range unbounded{0, 0, std::numeric_limits<double>::infinity(), u50};
   s.measured = detail::measured_conditioning<real100>(
@@ -93,7 +99,7 @@ void prepare(fast_path_check& owner, auto& s) {
 }
 
 template <class F>
-leg_result run_as(const auto& s, rnn::isa isa) {
+leg_result run_as(const auto& s, rnn::isa isa, fast_gradients* judged) {
   const rnn::problem& p = s.r.problem;
   const rnn::tensor_sizes n = rnn::sizes_of(p);
   const bool lstm = rnn::has_cell_state(p.cell);
@@ -105,13 +111,15 @@ leg_result run_as(const auto& s, rnn::isa isa) {
   const rnn::parameters_view<F> view{w_ih, w_hh, b_ih, b_hh};
   const execution& how = s.r.run;
   rnn::layer_options options;
-  options.isa = isa;
+  // The default instruction set through the default path, as a user who names none gets it.
+  if (isa != rnn::default_isa()) options.isa = isa;
   options.threads = how.threads;
   options.chunk_steps = how.chunk_steps;
   options.l2_bytes = how.l2_bytes;
+  const bool all = !how.parameter_gradients_only;
   rnn::aligned_vector<F> d_ih(n.weight_ih), d_hh(n.weight_hh), d_bih(n.bias), d_bhh(n.bias),
-      d_x(n.x), d_h0(n.state), d_c0(lstm ? n.state : 0), d_h(n.sequence),
-      d_c(lstm ? n.sequence : 0);
+      d_x(all ? n.x : 0), d_h0(n.state), d_c0(lstm ? n.state : 0), d_h(all ? n.sequence : 0),
+      d_c(lstm && all ? n.sequence : 0);
   const rnn::gradients_view<F> grads{d_ih, d_hh, d_bih, d_bhh, d_x, d_h0, d_c0, d_h, d_c};
   if (how.streaming.k1 > 0) {
     rnn::streaming_tbptt<F>(p, view, how.streaming, x, h0, c0, grad_output, grads, options);
@@ -120,6 +128,14 @@ leg_result run_as(const auto& s, rnn::isa isa) {
     rnn::aligned_vector<F> output(n.sequence), h_n(n.state), c_n(lstm ? n.state : 0);
     layer.forward(x, h0, c0, output, h_n, c_n);
     layer.backward(grad_output, grad_h_n, grad_c_n, grads, how.truncation);
+    if (layer.isa() != isa)
+      throw rnn::error("leg a: the layer ran " + std::string(rnn::isa_name(layer.isa())) +
+                       ", not the " + std::string(rnn::isa_name(isa)) + " it was asked for");
+  }
+  if (judged) {
+    auto wide = [](const rnn::aligned_vector<F>& v) { return std::vector<double>(v.begin(), v.end()); };
+    *judged = {wide(d_ih), wide(d_hh), wide(d_bih), wide(d_bhh), wide(d_x),
+               wide(d_h0), wide(d_c0), wide(d_h),   wide(d_c)};
   }
   auto exact = [](const rnn::aligned_vector<F>& v) {
     return reference::convert<real50, F>(std::span<const F>(v));
@@ -155,8 +171,49 @@ fast_path_check::fast_path_check(fast_path_check&&) noexcept = default;
 fast_path_check& fast_path_check::operator=(fast_path_check&&) noexcept = default;
 
 leg_result fast_path_check::run(rnn::isa isa) const {
-  if (state_->r.problem.precision == rnn::precision::f32) return run_as<float>(*state_, isa);
-  return run_as<double>(*state_, isa);
+  if (state_->r.problem.precision == rnn::precision::f32) return run_as<float>(*state_, isa, nullptr);
+  return run_as<double>(*state_, isa, nullptr);
+}
+
+leg_result fast_path_check::run(rnn::isa isa, fast_gradients& judged) const {
+  if (state_->r.problem.precision == rnn::precision::f32) return run_as<float>(*state_, isa, &judged);
+  return run_as<double>(*state_, isa, &judged);
+}
+
+std::vector<double> fast_path_check::changes(const fast_gradients& from,
+                                             const fast_gradients& to) const {
+  const state& s = *state_;
+  // The truth moved by to − from where their bits differ: compare_all then measures
+  // ‖to − from‖ / ‖truth‖ over leg a's own blocks, in its order (a non-finite `to` is +inf).
+  auto moved = [](const std::vector<real50>& truth, const std::vector<double>& a,
+                  const std::vector<double>& b) {
+    std::vector<real50> out;
+    if (b.empty()) return out;
+    if (a.size() != b.size() || b.size() != truth.size())
+      throw rnn::error("fast_path_check::changes: gradients of another problem or run");
+    out = truth;
+    for (std::size_t k = 0; k < b.size(); ++k)
+      if (std::bit_cast<std::uint64_t>(a[k]) != std::bit_cast<std::uint64_t>(b[k]))
+        out[k] += real50(b[k]) - real50(a[k]);
+    return out;
+  };
+  const reference::gradients<real50>& g = s.truth;
+  const reference::gradients<real50> shifted{
+      moved(g.weight_ih, from.weight_ih, to.weight_ih), moved(g.weight_hh, from.weight_hh, to.weight_hh),
+      moved(g.bias_ih, from.bias_ih, to.bias_ih),       moved(g.bias_hh, from.bias_hh, to.bias_hh),
+      moved(g.x, from.x, to.x),                         moved(g.h0, from.h0, to.h0),
+      moved(g.c0, from.c0, to.c0),                      moved(g.h, from.h, to.h),
+      moved(g.c, from.c, to.c),                         {},
+      {}};
+  // No format limits: every block's difference is measured, none set aside as under- or
+  // overflow (the tolerances and verdicts of this comparison are not used).
+  const double u50 = std::ldexp(1.0, -std::numeric_limits<real50>::digits);
+  const detail::format_range unbounded{0, 0, std::numeric_limits<double>::infinity(), u50};
+  std::vector<double> out;
+  for (const block_check& c :
+       detail::compare_all<real50>(s.r.problem, shifted, s.truth, s.cond, u50, u50, unbounded, false))
+    out.push_back(c.error);
+  return out;
 }
 
 }  // namespace rnnsuite::verify

@@ -36,14 +36,14 @@ std::int64_t length_of(profile which, int length, std::int64_t B, bool exploding
 design_row::design_row() { levels.fill(0); }
 
 const std::array<int, axis_count>& axis_levels() {
-  static const std::array<int, axis_count> counts = {5, 3, 3, 3, 2, 2, 3, 2, 2, 2, 2};
+  static const std::array<int, axis_count> counts = {5, 3, 4, 3, 2, 2, 3, 2, 2, 2, 2, 2};
   return counts;
 }
 
 const char* axis_name(int axis) {
-  static const char* names[axis_count] = {"cell",    "batch",   "sizes",       "length",
-                                          "biases",  "threads", "backward",    "loss",
-                                          "final",   "chunk",   "cache"};
+  static const char* names[axis_count] = {"cell",  "batch", "sizes",    "length",
+                                          "biases", "threads", "backward", "loss",
+                                          "final", "chunk", "cache",    "outputs"};
   return names[axis];
 }
 
@@ -57,7 +57,8 @@ bool feasible(profile which, std::size_t family, const design_row& r) {
   // The streaming schedule takes no gradient on the final states (rnn/tbptt.hpp).
   if (l[backward_axis] == 2 && l[final_axis] == 1) return false;
   // The full profile's long sequences (T = 1000) run at batch 1: the reference's cost.
-  if (which == profile::full && l[length_axis] == 2 && l[batch_axis] != 0) return false;
+  if (which == profile::full && l[length_axis] == 2 && (l[batch_axis] != 0 || l[sizes_axis] == 3))
+    return false;
   return true;
 }
 
@@ -69,8 +70,11 @@ regime realize(profile which, std::size_t family, const design_row& r, rnn::prec
   // Powers of two, then odd sizes whose vector tails are longer than half a vector: H = 13 leaves
   // 13 of 16 float lanes (AVX-512) and 5 of 8 (AVX2, and double on AVX-512); H = 23 leaves 7 of 8
   // (AVX2 float, AVX-512 double) and 3 of 4 (SSE2 float, AVX2 double); I = 3 and 7 likewise.
-  static constexpr std::int64_t quick_sizes[3][2] = {{4, 8}, {7, 13}, {3, 23}};
-  static constexpr std::int64_t full_sizes[3][2] = {{8, 16}, {7, 13}, {3, 23}};
+  // H = 63 leaves 15 of 16, 7 of 8 and 3 of 4, and makes W_hh larger than 32 KiB in float for
+  // LSTM and GRU (lib's batch-1 matvec prefetches there) and every W_hh and W_ih larger than half
+  // a 4 KiB L2.
+  static constexpr std::int64_t quick_sizes[4][2] = {{4, 8}, {7, 13}, {3, 23}, {5, 63}};
+  static constexpr std::int64_t full_sizes[4][2] = {{8, 16}, {7, 13}, {3, 23}, {5, 63}};
   const auto& sizes = which == profile::quick ? quick_sizes : full_sizes;
   const std::int64_t B = batches[l[batch_axis]];
   const std::int64_t T = length_of(which, l[length_axis], B, f.exploding);
@@ -87,6 +91,7 @@ regime realize(profile which, std::size_t family, const design_row& r, rnn::prec
   // A 4 KiB L2 sends these small problems down lib's large-problem paths (recurrent product
   // split by columns among threads, L2-sized sweeps and chunks).
   run.l2_bytes = l[cache_axis] == 1 ? 4096 : 0;
+  run.parameter_gradients_only = l[outputs_axis] == 1;
   return detail::make_regime(f, problem, seed, run);
 }
 
@@ -130,6 +135,21 @@ std::vector<design_row> every_row() {
 
 }  // namespace
 
+std::vector<combination> required_combinations() {
+  std::vector<combination> out;
+  for (int cell = 0; cell < axis_levels()[cell_axis]; ++cell)
+    out.push_back({{{cell_axis, cell}, {threads_axis, 1}, {batch_axis, 2}}});
+  for (int batch : {1, 2})
+    out.push_back({{{threads_axis, 1}, {batch_axis, batch}, {cache_axis, 1}, {sizes_axis, 3}}});
+  return out;
+}
+
+bool matches(const combination& c, const design_row& r) {
+  for (const auto& [axis, level] : c)
+    if (r.levels[axis] != level) return false;
+  return true;
+}
+
 std::vector<design_entry> problem_design(profile which) {
   const std::vector<design_row> candidates = every_row();
   const std::size_t family_count = detail::families().size();
@@ -144,6 +164,15 @@ std::vector<design_entry> problem_design(profile which) {
           if (!wanted[k]) wanted[k] = true, ++wanted_count;
         });
       }
+  const std::vector<combination> combinations = required_combinations();
+  std::vector<bool> combination_wanted(combinations.size()), combination_covered(combinations.size());
+  for (std::size_t c = 0; c < combinations.size(); ++c)
+    for (std::size_t f = 0; f < family_count && !combination_wanted[c]; ++f)
+      for (const design_row* r : options[f])
+        if (matches(combinations[c], *r)) {
+          combination_wanted[c] = true, ++wanted_count;
+          break;
+        }
   std::vector<design_entry> design;
   // The candidate for family f covering the most pairs not yet covered, the cheapest among equals;
   // slot 0 at batch 1, slot 1 above (every family at both), later slots anywhere.
@@ -160,6 +189,8 @@ std::vector<design_entry> problem_design(profile which) {
       if (slot == 1 && (r.levels[batch_axis] == 0 || r.levels[biases_axis] == 0)) continue;
       std::size_t fresh = 0;
       for_each_pair(r, [&](std::size_t k) { fresh += !covered[k]; });
+      for (std::size_t c = 0; c < combinations.size(); ++c)
+        fresh += combination_wanted[c] && !combination_covered[c] && matches(combinations[c], r);
       if (best && fresh < best_new) continue;
       const double c = cost(which, f, r);
       if (!best || fresh > best_new || c < best_cost) best = r, best_new = fresh, best_cost = c;
@@ -171,6 +202,9 @@ std::vector<design_entry> problem_design(profile which) {
     for_each_pair(r, [&](std::size_t k) {
       if (!covered[k]) covered[k] = true, ++covered_count;
     });
+    for (std::size_t c = 0; c < combinations.size(); ++c)
+      if (combination_wanted[c] && !combination_covered[c] && matches(combinations[c], r))
+        combination_covered[c] = true, ++covered_count;
     design.push_back({f, r});
   };
   for (int slot = 0; slot < 2; ++slot)

@@ -36,7 +36,9 @@ TEST(Regimes, NamesUniqueAndEveryFamilyShownAtBatchOneAndMoreWithBiases) {
       EXPECT_GT(*batches[family].rbegin(), 1) << family;
       EXPECT_TRUE(with_biases.count(family)) << family;
       const bool exploding = family.find("exploding") != std::string::npos;
-      if (which == v::profile::full && exploding) EXPECT_LE(*lengths[family].rbegin(), 50) << family;
+      if (which == v::profile::full && exploding) {
+        EXPECT_LE(*lengths[family].rbegin(), 50) << family;
+      }
     }
   }
   EXPECT_EQ(v::regime_families().size(), 18u);
@@ -80,6 +82,12 @@ TEST(Regimes, DesignCoversEveryFeasiblePairOfLevels) {
       walk(0);
     }
     EXPECT_GT(wanted, 0u);
+    for (const v::combination& c : v::required_combinations()) {
+      bool held = false;
+      for (const auto& e : design) held = held || v::matches(c, e.row);
+      EXPECT_TRUE(held) << "combination " << c.size() << " levels, first "
+                        << v::axis_name(c.front().first);
+    }
     EXPECT_LT(design.size(), 4 * v::regime_families().size());  // pairwise, not a product
   }
 }
@@ -114,8 +122,12 @@ TEST(Regimes, QuickRunsEveryPathForEveryCell) {
     if (r.run.chunk_steps > 0) s.insert("chunk");
     if (r.run.l2_bytes > 0) s.insert("l2");
     if (r.problem.B == 17) s.insert("B=17");
+    if (r.problem.H == 63) s.insert("H=63");
+    if (r.run.parameter_gradients_only) s.insert("params_only");
+    if (r.run.realistic_biases) s.insert("biases");
+    if (r.problem.B == 17 && r.run.threads == 3) s.insert("B=17 split among threads");
   }
-  for (rnn::cell c : rnn::all_cells) EXPECT_EQ(seen[c].size(), 10u) << rnn::cell_name(c);
+  for (rnn::cell c : rnn::all_cells) EXPECT_EQ(seen[c].size(), 14u) << rnn::cell_name(c);
 }
 
 TEST(Regimes, Reproducible) {

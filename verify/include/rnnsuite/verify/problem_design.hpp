@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "rnnsuite/verify/regimes.hpp"
@@ -13,7 +14,8 @@ namespace rnnsuite::verify {
 // The axes and their levels:
 //   cell      the five cells (rnn::cell's order)
 //   batch     1 | 3 | 17 (odd, and at 17 every thread split of batch rows runs)
-//   sizes     I, H powers of two | 7, 13 | 3, 23 (vector tails longer than half a vector)
+//   sizes     I, H powers of two | 7, 13 | 3, 23 | 5, 63 (vector tails longer than half a
+//             vector; the last with weights past lib's matvec prefetch and small-weight limits)
 //   length    T = 1 | middle | long (beyond lib's automatic chunk)
 //   biases    zero | PyTorch-sized in every gate of b_ih and b_hh
 //   threads   1 | --threads
@@ -22,9 +24,10 @@ namespace rnnsuite::verify {
 //   final     no gradient on h_n, c_n | a seeded linear term in them
 //   chunk     lib's automatic | 7 steps
 //   cache     the machine's L2 | 4 KiB (lib's large-problem blocking on small problems)
+//   outputs   every gradient asked for | the parameters' and h0's only (dx, dL/dh_t not asked)
 enum design_axis : int {
   cell_axis, batch_axis, sizes_axis, length_axis, biases_axis, threads_axis, backward_axis,
-  loss_axis, final_axis, chunk_axis, cache_axis, axis_count
+  loss_axis, final_axis, chunk_axis, cache_axis, outputs_axis, axis_count
 };
 const std::array<int, axis_count>& axis_levels();
 const char* axis_name(int axis);
@@ -42,6 +45,15 @@ struct design_entry {
 // Whether a family can run a row (one step has nothing to truncate; the streaming schedule takes
 // no final-state gradient; the full profile runs T = 1000 at batch 1 only; ...).
 bool feasible(profile which, std::size_t family, const design_row& row);
+
+// Combinations of more than two levels that a pairwise design does not guarantee, each a path of
+// its own in lib: every cell's pointwise step with its batch rows split among threads (B = 17
+// with threads), and the recurrent product split by columns (threads, B > 1, a 4 KiB L2 and
+// H = 63, whose W_hh outgrows half of it in every cell). The design holds each that some feasible
+// row holds.
+using combination = std::vector<std::pair<int, int>>;  // (axis, level) pairs
+std::vector<combination> required_combinations();
+bool matches(const combination& c, const design_row& row);
 
 // The profile's design: two rows per family that show its regime (T > 1; batch 1, then batch
 // above with realistic biases), then rows until every pair of levels that some feasible row holds

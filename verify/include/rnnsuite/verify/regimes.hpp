@@ -40,6 +40,9 @@ struct execution {
   std::size_t l2_bytes = 0;      // the L2 size lib's blocking follows (0: the machine's)
   std::int64_t truncation = 0;   // backward through the last `truncation` steps (0: all T)
   rnn::tbptt_schedule streaming{0, 0};  // k1 > 0: the streaming k1/k2 schedule (rnn/tbptt.hpp)
+  // Ask only for the parameter gradients and dh0, dc0 (dx_t, dL/dh_t and dL/dc_t not wanted):
+  // an implementation's path that skips what it is not asked for.
+  bool parameter_gradients_only = false;
 
   bool truncated() const { return truncation > 0 || streaming.k1 > 0; }
   // "" for the plain case, else "+"-joined tags, e.g. "+bias+loss_all+final+threads3+chunk5".
@@ -65,7 +68,7 @@ struct regime {
 // Every regime of a profile, in precision p: the regime families crossed with a pairwise
 // (covering-array) design over the axes of `execution`, sizes, batch and T (problem_design.cpp).
 // threads: the count of the design's multi-threaded problems (--threads).
-std::vector<regime> regimes(profile which, rnn::precision p, int threads = 3);
+std::vector<regime> regimes(profile which, rnn::precision p, int threads = 4);
 
 // The families of regimes() (each regime's `family`), for --regime's help and validation.
 std::vector<std::string> regime_families();
