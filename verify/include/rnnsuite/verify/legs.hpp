@@ -38,6 +38,12 @@ struct leg_result {
   std::vector<block_check> checks;
 };
 
+// The gradients one run of the fast path gave, widened to double (exact for float too); empty
+// where the run was not asked for them (rnn::gradients_view's members).
+struct fast_gradients {
+  std::vector<double> weight_ih, weight_hh, bias_ih, bias_hh, x, h0, c0, h, c;
+};
+
 // Leg a for one regime in its problem's precision, with the 50-digit reference computed once and
 // reused for every instruction set. The fast path is whatever rnn::layer is linked (the mutant
 // build links a planted bug), so the same code judges every variant.
@@ -48,6 +54,15 @@ class fast_path_check {
   fast_path_check(fast_path_check&&) noexcept;
   fast_path_check& operator=(fast_path_check&&) noexcept;
   leg_result run(rnn::isa isa) const;
+  // The same run, also handing back the gradients it judged (the mutant matrix measures a
+  // mutant's change of the fast path on the very run leg a grades).
+  leg_result run(rnn::isa isa, fast_gradients& judged) const;
+  // How far `to` lies from `from`, per check of run()'s result and in its order: the normwise
+  // difference over that check's block divided by the reference block's norm, as the check's
+  // error is (the absolute difference where that norm is 0; +inf where `to` is non-finite and
+  // `from` is not the same bits). Bit-identical blocks give exactly 0. Compare with each check's
+  // tolerance.
+  std::vector<double> changes(const fast_gradients& from, const fast_gradients& to) const;
 
  private:
   struct state;
