@@ -44,18 +44,22 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
   // The window [t_first, T); earlier steps get no gradient (truncated BPTT).
   kernels::index window = (steps == 0 || steps > T) ? T : steps;
   if (RNNSUITE_PLANTED(truncation_unasked) && steps == 0) window = (T + 1) / 2;
+  if (RNNSUITE_PLANTED(truncation_window_short) && steps > 0 && steps < T) window = steps - 1;
   const kernels::index t_first = T - window;
 
-  if (grad_h_n.empty())
+  if (grad_h_n.empty() || RNNSUITE_PLANTED(grad_h_n_ignored))
     std::fill(m.dh_carry.begin(), m.dh_carry.end(), Real(0));
   else
     std::copy(grad_h_n.begin(), grad_h_n.end(), m.dh_carry.begin());
   if (lstm) {
-    if (grad_c_n.empty())
+    if (grad_c_n.empty() || RNNSUITE_PLANTED(grad_c_n_ignored))
       std::fill(m.dc_carry.begin(), m.dc_carry.end(), Real(0));
     else
       std::copy(grad_c_n.begin(), grad_c_n.end(), m.dc_carry.begin());
   }
+  // The forward pass's scratch row, zeroed: an upstream gradient of nothing.
+  if (RNNSUITE_PLANTED(upstream_last_step_only))
+    std::fill(m.recurrent.begin(), m.recurrent.end(), Real(0));
   // δ on the h side: GRU's n gate differs (r multiplies W_hn·h'); the other cells share δ.
   Real* delta_h = gru ? m.delta_h.data() : m.delta_x.data();
   // Outside GRU both biases see the same δ, so db_ih = db_hh: one pass over the deltas instead of
@@ -88,6 +92,8 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
       step.grad_h = grads.h.empty() ? nullptr : grads.h.data() + s_prev + r0;
       step.grad_c = grads.c.empty() ? nullptr : grads.c.data() + s_prev + r0;
       step.grad_output = grad_output.data() + s_prev + r0;
+      if (RNNSUITE_PLANTED(upstream_last_step_only) && t != T - 1)  // as if the loss were last
+        step.grad_output = m.recurrent.data() + r0;
       step.gates = m.gates.data() + (t * B + b0) * GH;
       step.hidden_n = gru ? m.hidden_n.data() + s_prev + r0 : nullptr;
       step.h = m.h.data() + s_deriv + r0;
@@ -142,7 +148,8 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
       }
       backward_step(t, t0);
     }
-    const kernels::index rows = (t1 - t0) * B;
+    const kernels::index rows =
+        (RNNSUITE_PLANTED(chunk_rows_full) && t1 < T ? m.chunk : t1 - t0) * B;
     // Each thread takes the same rows of dW and entries of db (gate units) or rows of dx in every
     // chunk, so any thread count gives the same sums in the same order.
     const bool accumulate = t1 < T;
@@ -162,7 +169,9 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
                       I, g0, g1);
       weight_gradient(thread, grads.weight_hh.data(), delta_h, m.h.data() + t0 * state, H, g0,
                       g1);
-      m.k.column_sums(grads.bias_hh.data() + g0, delta_h + g0, GH, rows, g1 - g0);
+      m.k.column_sums(grads.bias_hh.data() + g0,
+                      (RNNSUITE_PLANTED(gru_bias_hh_from_x) ? m.delta_x.data() : delta_h) + g0,
+                      GH, rows, g1 - g0);
       if (!bias_ih_is_bias_hh)
         m.k.column_sums(grads.bias_ih.data() + g0, m.delta_x.data() + g0, GH,
                         rows - (drop_last_step ? B : 0), g1 - g0);

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "kernels/table.hpp"
+#include "mutation.hpp"
 #include "rnn/aligned.hpp"
 #include "rnn/error.hpp"
 #include "rnn/layer.hpp"
@@ -116,10 +117,14 @@ void parallel_for(thread_pool& pool, kernels::index total, kernels::index grain,
     call(0, kernels::index(0), total);
     return;
   }
-  const kernels::index groups = (total + grain - 1) / grain;
+  // (thread_split_remainder: whole grains only, and the last thread ends at its grain boundary.)
+  const kernels::index groups =
+      RNNSUITE_PLANTED(thread_split_remainder) ? total / grain : (total + grain - 1) / grain;
   auto task = [&](int i) {
     const kernels::index begin = groups * i / n * grain;
-    const kernels::index end = i + 1 == n ? total : groups * (i + 1) / n * grain;
+    const kernels::index end = i + 1 == n && !RNNSUITE_PLANTED(thread_split_remainder)
+                                   ? total
+                                   : groups * (i + 1) / n * grain;
     if (begin < end) call(i, begin, end);
   };
   pool.run(task);

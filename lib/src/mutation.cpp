@@ -9,30 +9,20 @@
 
 namespace rnn::detail {
 
-namespace {
-mutant read_mutant_id() {
+// -1 until first asked, so a bad RNNSUITE_MUTANT_ID is an rnn::error from the first hook that
+// asks, not a throw during static initialisation.
+std::atomic<int> active_mutant{-1};
+std::atomic<std::uint64_t> reached_hooks{0};
+
+int read_mutant_id() {
   const char* id = std::getenv("RNNSUITE_MUTANT_ID");
-  if (!id || !*id) return mutant::none;
+  if (!id || !*id) return static_cast<int>(mutant::none);
   char* end = nullptr;
   const long n = std::strtol(id, &end, 10);
   if (*end != '\0' || n < 0 || n >= static_cast<long>(mutant::count))
     throw error("RNNSUITE_MUTANT_ID must be a number in [0, " +
                 std::to_string(static_cast<int>(mutant::count) - 1) + "], got '" + id + "'");
-  return static_cast<mutant>(n);
-}
-
-// -1 until first asked, so a bad RNNSUITE_MUTANT_ID is an rnn::error from the first backward,
-// not a throw during static initialisation. Plain, not atomic: backward asks first on the calling
-// thread (the truncation hook) before any worker does, and the driver sets it between calls.
-int active = -1;
-}  // namespace
-
-mutant planted_mutant() {
-  if (active < 0) active = static_cast<int>(read_mutant_id());
-  return static_cast<mutant>(active);
-}
-void set_planted_mutant(mutant m) {
-  active = static_cast<int>(m);
+  return static_cast<int>(n);
 }
 
 }  // namespace rnn::detail

@@ -79,13 +79,16 @@ void streaming_tbptt(const problem& p, parameters_view<Real> params, tbptt_sched
   std::int64_t carried_at = 0, previous_end = 0;
   while (previous_end < p.T) {
     const std::int64_t end = std::min(previous_end + schedule.k1, p.T);
-    const std::int64_t start = std::max<std::int64_t>(0, end - schedule.k2);
+    const std::int64_t start = std::max<std::int64_t>(
+        0, end - schedule.k2 +
+               (RNNSUITE_PLANTED(streaming_window_short) && schedule.k2 > schedule.k1 ? 1 : 0));
     const std::int64_t steps = end - start;
     if (start > carried_at) {  // move the carried state up to the window's first step
       const std::int64_t advance = start - carried_at;
       layer_of(advance).forward(x.subspan(carried_at * row_x, advance * row_x), h, c,
                                 std::span<Real>(output).first(advance * state), h_n, c_n);
       h = h_n, c = c_n;
+      if (RNNSUITE_PLANTED(streaming_cell_state_dropped)) c.assign(c0.begin(), c0.end());
       carried_at = start;
     }
     layer<Real>& window = layer_of(steps);

@@ -1,82 +1,81 @@
-// rnnsuite's leg a as the matrix runs it, and the mutant's effect (matrix.hpp).
+// rnnsuite's leg a as the matrix judges a mutant's run, and the run's change of the clean fast
+// path (matrix.hpp).
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "matrix.hpp"
-#include "rnn/isa.hpp"
+#include "rnn/error.hpp"
 
 namespace rnnsuite::mutants {
 
-using reference::real50;
-
 namespace {
 
-// Normwise relative error of n values of `got` against `want`; an exact zero truth needs an
-// exact zero, anything else is an error of 1 (no absolute floor).
-template <class A, class B>
-double normwise(const A& got, const B& want, std::size_t begin, std::size_t n) {
-  real50 diff(0), ref(0);
-  for (std::size_t k = begin; k < begin + n; ++k) {
-    const real50 w(want[k]);
-    diff += (real50(got[k]) - w) * (real50(got[k]) - w);
-    ref += w * w;
-  }
-  if (ref == 0) return diff == 0 ? 0.0 : 1.0;
-  const double e = static_cast<double>(sqrt(diff / ref));
-  return std::isnan(e) ? std::numeric_limits<double>::infinity() : e;
+bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t k = 0; k < a.size(); ++k)
+    if (std::bit_cast<std::uint64_t>(a[k]) != std::bit_cast<std::uint64_t>(b[k])) return false;
+  return true;
+}
+
+bool same_bits(const verify::fast_gradients& a, const verify::fast_gradients& b) {
+  return same_bits(a.weight_ih, b.weight_ih) && same_bits(a.weight_hh, b.weight_hh) &&
+         same_bits(a.bias_ih, b.bias_ih) && same_bits(a.bias_hh, b.bias_hh) &&
+         same_bits(a.x, b.x) && same_bits(a.h0, b.h0) && same_bits(a.c0, b.c0) &&
+         same_bits(a.h, b.h) && same_bits(a.c, b.c);
 }
 
 }  // namespace
 
-leg_a_result run_leg_a(const verify::fast_path_check& check) {
-  const verify::leg_result leg = check.run(rnn::default_isa());
-  leg_a_result r;
-  r.outcome = leg.outcome;
-  r.caught = !verify::acceptable(leg.outcome);
-  r.worst = leg.worst_ratio;
-  r.where =
-      leg.worst_block + (leg.worst_step >= 0 ? " step " + std::to_string(leg.worst_step) : "");
-  for (const auto& c : leg.checks) r.max_tolerance = std::max(r.max_tolerance, c.tolerance);
-  return r;
+std::string block_name(const std::string& block, std::int64_t step) {
+  return step >= 0 ? block + " step " + std::to_string(step) : block;
 }
 
-double adjoint_spread(const regime& r) {
-  const auto truth = verify::run_reference<real50>(
-      r.named.problem, verify::to_reference<real50>(r.params), r.in, rnn::loss_kind::last);
-  const std::size_t state = r.named.problem.B * r.named.problem.H, T = r.named.problem.T;
-  auto norm_at = [&](std::size_t t) -> real50 {  // |dL/dh_t|, t = 0..T
-    real50 s(0);
+leg_outcome judge(const verify::fast_path_check& check, rnn::isa isa,
+                  const verify::leg_result& clean, const verify::fast_gradients& clean_grads,
+                  const verify::leg_result& mutated, const verify::fast_gradients& grads) {
+  leg_outcome o;
+  o.isa = isa;
+  o.outcome = mutated.outcome;
+  o.caught = !verify::acceptable(mutated.outcome);
+  o.worst = mutated.worst_ratio;
+  o.where = block_name(mutated.worst_block, mutated.worst_step);
+  o.changes = !same_bits(clean_grads, grads);
+  if (!o.changes || o.caught) return o;
+  // The change per check, against that check's tolerance; only where the clean run PASSed (an
+  // UNDERFLOW or OVERFLOW block is one the format cannot hold, judged by other rules).
+  const std::vector<double> change = check.changes(clean_grads, grads);
+  if (change.size() != clean.checks.size())
+    throw rnn::error("mutant matrix: the changes and the checks of " + clean.problem +
+                     " differ in number");
+  for (std::size_t k = 0; k < change.size(); ++k) {
+    const verify::block_check& c = clean.checks[k];
+    if (c.outcome != verify::verdict::pass) continue;
+    const double inf = std::numeric_limits<double>::infinity();
+    double ratio = c.tolerance > 0 ? change[k] / c.tolerance : change[k] == 0 ? 0 : inf;
+    if (std::isnan(ratio)) ratio = inf;
+    if (ratio > o.effect) o.effect = ratio, o.effect_where = block_name(c.block, c.step);
+  }
+  return o;
+}
+
+double adjoint_spread(const verify::fast_gradients& clean, const rnn::problem& p) {
+  const std::size_t state = p.B * p.H, T = p.T;
+  if (clean.h.size() != T * state || clean.h0.size() != state) return 0;
+  auto norm_at = [&](std::size_t t) {  // ‖dL/dh_t‖, t = 0..T
+    double s = 0;
     for (std::size_t k = 0; k < state; ++k) {
-      const real50 v = t == 0 ? truth.grads.h0[k] : truth.grads.h[(t - 1) * state + k];
+      const double v = t == 0 ? clean.h0[k] : clean.h[(t - 1) * state + k];
       s += v * v;
     }
-    return sqrt(s);
+    return std::sqrt(s);
   };
-  real50 largest(0);
+  double largest = 0;
   for (std::size_t t = 0; t <= T; ++t) largest = std::max(largest, norm_at(t));
-  const real50 top = norm_at(T);
-  return top > 0 ? static_cast<double>(largest / top) : 1.0;
-}
-
-double mutant_effect(const verify::fast_pass& clean, const verify::fast_pass& mutated) {
-  double effect = 0;
-  auto blocks = [&](const std::vector<double>& a, const std::vector<double>& b, std::size_t n) {
-    for (std::size_t begin = 0; n && begin < a.size(); begin += n)
-      effect = std::max(effect, normwise(b, a, begin, std::min(n, a.size() - begin)));
-  };
-  const std::size_t state = clean.grad_h0.size();
-  blocks(clean.grad_h, mutated.grad_h, state);
-  blocks(clean.grad_c, mutated.grad_c, state);
-  blocks(clean.grad_h0, mutated.grad_h0, state);
-  blocks(clean.grad_c0, mutated.grad_c0, state);
-  blocks(clean.grad_x, mutated.grad_x,
-         clean.grad_x.size() / std::max<std::size_t>(1, clean.output.size() / state));
-  blocks(clean.weight_ih, mutated.weight_ih, clean.weight_ih.size());
-  blocks(clean.weight_hh, mutated.weight_hh, clean.weight_hh.size());
-  blocks(clean.bias_ih, mutated.bias_ih, clean.bias_ih.size());
-  blocks(clean.bias_hh, mutated.bias_hh, clean.bias_hh.size());
-  return effect;
+  const double top = norm_at(T);
+  return top > 0 ? largest / top : 1.0;
 }
 
 }  // namespace rnnsuite::mutants

@@ -1,5 +1,6 @@
 #pragma once
-// The planted mutants of lib/src/mutation.hpp by name, in its enum's order, and what each plants.
+// The planted mutants of lib/src/mutation.hpp by name, in its enum's order: what each plants, its
+// class and where its hook is.
 #include <array>
 #include <string_view>
 
@@ -12,31 +13,71 @@ using rnn::detail::mutant;
 struct mutant_info {
   mutant id;
   std::string_view name;
-  std::string_view bug;  // one line for the docs table
+  std::string_view kind;   // the class of bug
+  std::string_view bug;    // one line for the docs table
+  std::string_view where;  // the file of its hook (lib/src/...)
 };
 
 inline constexpr std::array<mutant_info, static_cast<int>(mutant::count)> all_mutants{{
-    {mutant::none, "none", "the unmutated fast path"},
-    {mutant::off_by_one, "off_by_one", "time loop stops before step 0"},
-    {mutant::missing_dh0_transpose, "missing_dh0_transpose",
-     "dh0 = dL/dh_1: last W_hhᵀ multiply skipped"},
-    {mutant::wrong_derivative_step, "wrong_derivative_step",
-     "f' at h_{T-1} (c_{T-1}) instead of h_T (c_T), last step"},
-    {mutant::swapped_gate_derivatives, "swapped_gate_derivatives",
-     "LSTM i and f gate deltas swapped"},
-    {mutant::missing_dc_accumulation, "missing_dc_accumulation",
-     "LSTM dL/dc_t drops the carry from t+1"},
-    {mutant::bias_dropped_step, "bias_dropped_step", "db_ih misses the last step"},
-    {mutant::wrong_sign, "wrong_sign", "recurrent part of dL/dh_t subtracted"},
-    {mutant::transposed_whh, "transposed_whh", "Elman dh' = W_hh·δ instead of W_hhᵀ·δ"},
-    {mutant::truncation_unasked, "truncation_unasked",
-     "full BPTT asked, last ceil(T/2) steps done"},
-    {mutant::float_accumulation, "float_accumulation",
-     "dL/dh carried in float inside the double build"},
-    {mutant::gru_reset_wrong_term, "gru_reset_wrong_term",
-     "GRU r applied to the n delta's x side, not h side"},
-    {mutant::dx_missing_last_step, "dx_missing_last_step", "dx of the last step left zero"},
-    {mutant::relu_derivative_at_zero, "relu_derivative_at_zero", "ReLU f'(0) = 1 (h >= 0)"},
+    {mutant::none, "none", "–", "the unmutated fast path", "–"},
+    {mutant::off_by_one, "off_by_one", "time loop", "time loop stops before step 0",
+     "layer_backward.cpp"},
+    {mutant::missing_dh0_transpose, "missing_dh0_transpose", "time loop",
+     "dh0 = dL/dh_1: last W_hhᵀ multiply skipped", "layer_backward.cpp"},
+    {mutant::wrong_derivative_step, "wrong_derivative_step", "derivative",
+     "f' at h_{T-1} (c_{T-1}) instead of h_T (c_T), last step", "layer_backward.cpp"},
+    {mutant::swapped_gate_derivatives, "swapped_gate_derivatives", "derivative",
+     "LSTM i and f gate deltas swapped", "kernels/pointwise.hpp"},
+    {mutant::missing_dc_accumulation, "missing_dc_accumulation", "derivative",
+     "LSTM dL/dc_t drops the carry from t+1", "kernels/pointwise.hpp"},
+    {mutant::bias_dropped_step, "bias_dropped_step", "biases", "db_ih misses the last step",
+     "layer_backward.cpp"},
+    {mutant::wrong_sign, "wrong_sign", "derivative", "recurrent part of dL/dh_t subtracted",
+     "kernels/pointwise.hpp"},
+    {mutant::transposed_whh, "transposed_whh", "derivative",
+     "Elman dh' = W_hh·δ instead of W_hhᵀ·δ", "layer_backward.cpp"},
+    {mutant::truncation_unasked, "truncation_unasked", "truncation",
+     "full BPTT asked, last ceil(T/2) steps done", "layer_backward.cpp"},
+    {mutant::float_accumulation, "float_accumulation", "precision",
+     "dL/dh carried in float inside the double build", "layer_backward.cpp"},
+    {mutant::gru_reset_wrong_term, "gru_reset_wrong_term", "derivative",
+     "GRU r applied to the n delta's x side, not h side", "kernels/pointwise.hpp"},
+    {mutant::dx_missing_last_step, "dx_missing_last_step", "time loop",
+     "dx of the last step left zero", "layer_backward.cpp"},
+    {mutant::relu_derivative_at_zero, "relu_derivative_at_zero", "derivative",
+     "ReLU f'(0) = 1 (h >= 0)", "kernels/pointwise.hpp"},
+    {mutant::tail_half_vector, "tail_half_vector", "kernel tails",
+     "a tail longer than half a vector loaded as its first half, the rest read as 0",
+     "kernels/simd.hpp"},
+    {mutant::matvec_tail_dropped, "matvec_tail_dropped", "kernel tails",
+     "batch-1 W·v skips the columns past the last whole vector", "kernels/matvec.hpp"},
+    {mutant::gemm_tail_column, "gemm_tail_column", "kernel tails",
+     "GEMM's scalar tail columns stop one short: the last column of C unwritten",
+     "kernels/gemm.hpp"},
+    {mutant::thread_split_remainder, "thread_split_remainder", "thread splits",
+     "parallel_for splits whole grains only: the last total mod grain rows run on no thread",
+     "layer_impl.hpp"},
+    {mutant::chunk_rows_full, "chunk_rows_full", "chunk bookkeeping",
+     "backward's partial chunk: dW, db and dx over a whole chunk's rows (stale deltas)",
+     "layer_backward.cpp"},
+    {mutant::gru_bias_hh_from_x, "gru_bias_hh_from_x", "biases",
+     "GRU db_hh summed from the x-side deltas (the n gate's lacks r)", "layer_backward.cpp"},
+    {mutant::truncation_window_short, "truncation_window_short", "truncation",
+     "backward(steps) goes through steps − 1 steps", "layer_backward.cpp"},
+    {mutant::streaming_window_short, "streaming_window_short", "truncation",
+     "streaming k1/k2: every window starts a step late, k2 − 1 steps deep", "tbptt.cpp"},
+    {mutant::streaming_cell_state_dropped, "streaming_cell_state_dropped", "truncation",
+     "streaming k1/k2, LSTM: h carried to the next window's start, c left at c0", "tbptt.cpp"},
+    {mutant::upstream_last_step_only, "upstream_last_step_only", "loss modes",
+     "grad_output read only at the last step, as if the loss were on h_T alone",
+     "layer_backward.cpp"},
+    {mutant::grad_h_n_ignored, "grad_h_n_ignored", "final states", "the gradient on h_n dropped",
+     "layer_backward.cpp"},
+    {mutant::grad_c_n_ignored, "grad_c_n_ignored", "final states",
+     "LSTM: the gradient on c_n dropped", "layer_backward.cpp"},
+    {mutant::lstm_rounded_tanh, "lstm_rounded_tanh", "saturation",
+     "LSTM tanh'(c) = 1 − tanh²(c) from the rounded tanh (lib before 8bdcd66)",
+     "kernels/pointwise.hpp"},
 }};
 
 static_assert(

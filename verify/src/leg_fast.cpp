@@ -133,7 +133,9 @@ leg_result run_as(const auto& s, rnn::isa isa, fast_gradients* judged) {
                        ", not the " + std::string(rnn::isa_name(isa)) + " it was asked for");
   }
   if (judged) {
-    auto wide = [](const rnn::aligned_vector<F>& v) { return std::vector<double>(v.begin(), v.end()); };
+    auto wide = [](const rnn::aligned_vector<F>& v) {
+      return std::vector<double>(v.begin(), v.end());
+    };
     *judged = {wide(d_ih), wide(d_hh), wide(d_bih), wide(d_bhh), wide(d_x),
                wide(d_h0), wide(d_c0), wide(d_h),   wide(d_c)};
   }
@@ -171,12 +173,14 @@ fast_path_check::fast_path_check(fast_path_check&&) noexcept = default;
 fast_path_check& fast_path_check::operator=(fast_path_check&&) noexcept = default;
 
 leg_result fast_path_check::run(rnn::isa isa) const {
-  if (state_->r.problem.precision == rnn::precision::f32) return run_as<float>(*state_, isa, nullptr);
+  if (state_->r.problem.precision == rnn::precision::f32)
+    return run_as<float>(*state_, isa, nullptr);
   return run_as<double>(*state_, isa, nullptr);
 }
 
 leg_result fast_path_check::run(rnn::isa isa, fast_gradients& judged) const {
-  if (state_->r.problem.precision == rnn::precision::f32) return run_as<float>(*state_, isa, &judged);
+  if (state_->r.problem.precision == rnn::precision::f32)
+    return run_as<float>(*state_, isa, &judged);
   return run_as<double>(*state_, isa, &judged);
 }
 
@@ -198,20 +202,24 @@ std::vector<double> fast_path_check::changes(const fast_gradients& from,
     return out;
   };
   const reference::gradients<real50>& g = s.truth;
-  const reference::gradients<real50> shifted{
-      moved(g.weight_ih, from.weight_ih, to.weight_ih), moved(g.weight_hh, from.weight_hh, to.weight_hh),
-      moved(g.bias_ih, from.bias_ih, to.bias_ih),       moved(g.bias_hh, from.bias_hh, to.bias_hh),
-      moved(g.x, from.x, to.x),                         moved(g.h0, from.h0, to.h0),
-      moved(g.c0, from.c0, to.c0),                      moved(g.h, from.h, to.h),
-      moved(g.c, from.c, to.c),                         {},
-      {}};
+  const reference::gradients<real50> shifted{moved(g.weight_ih, from.weight_ih, to.weight_ih),
+                                             moved(g.weight_hh, from.weight_hh, to.weight_hh),
+                                             moved(g.bias_ih, from.bias_ih, to.bias_ih),
+                                             moved(g.bias_hh, from.bias_hh, to.bias_hh),
+                                             moved(g.x, from.x, to.x),
+                                             moved(g.h0, from.h0, to.h0),
+                                             moved(g.c0, from.c0, to.c0),
+                                             moved(g.h, from.h, to.h),
+                                             moved(g.c, from.c, to.c),
+                                             {},
+                                             {}};
   // No format limits: every block's difference is measured, none set aside as under- or
   // overflow (the tolerances and verdicts of this comparison are not used).
   const double u50 = std::ldexp(1.0, -std::numeric_limits<real50>::digits);
   const detail::format_range unbounded{0, 0, std::numeric_limits<double>::infinity(), u50};
   std::vector<double> out;
-  for (const block_check& c :
-       detail::compare_all<real50>(s.r.problem, shifted, s.truth, s.cond, u50, u50, unbounded, false))
+  for (const block_check& c : detail::compare_all<real50>(s.r.problem, shifted, s.truth, s.cond,
+                                                          u50, u50, unbounded, false))
     out.push_back(c.error);
   return out;
 }

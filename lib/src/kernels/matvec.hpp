@@ -105,6 +105,7 @@ struct matvec_kernel {
       // The rest of the columns one vector at a time; past cols, W's padding and v's masked
       // lanes are zero, so the lanes add +0.
       for (; j < cols; j += width) {
+        if (RNNSUITE_PLANTED(matvec_tail_dropped) && cols - j < width) break;  // whole vectors only
         const index n = cols - j < width ? cols - j : width;
         const batch vj = S::load(v + j, n);
         const Real* step = group + j * rows_at_once;

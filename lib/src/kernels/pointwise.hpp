@@ -114,7 +114,10 @@ struct pointwise {
             const batch tanh_c = xsimd::tanh(c);
             const batch carry_c =
                 RNNSUITE_PLANTED(missing_dc_accumulation) ? zero : S::load(s.dc_carry + row + j, n);
-            const batch dc = carry_c + dh * o * S::sech_squared(c);
+            const batch dc =
+                carry_c + dh * o *
+                              (RNNSUITE_PLANTED(lstm_rounded_tanh) ? one - tanh_c * tanh_c
+                                                                   : S::sech_squared(c));
             if (s.grad_c) S::store(s.grad_c + row + j, dc, n);
             const index swap = RNNSUITE_PLANTED(swapped_gate_derivatives) ? H : 0;
             S::store(delta + swap + j, dc * g * i * (one - i), n);

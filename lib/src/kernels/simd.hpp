@@ -8,6 +8,7 @@
 #include <xsimd/xsimd.hpp>
 
 #include "kernels/table.hpp"
+#include "mutation.hpp"
 
 namespace rnn::kernels {
 
@@ -21,6 +22,8 @@ struct simd {
     if (n == width) return batch::load_unaligned(p);
     alignas(64) Real lanes[width] = {};
     for (index i = 0; i < n; ++i) lanes[i] = p[i];
+    if (RNNSUITE_PLANTED(tail_half_vector))  // a half-vector move, the lanes past it dropped
+      for (index i = width / 2; i < n; ++i) lanes[i] = Real(0);
     return batch::load_aligned(lanes);
   }
   static void store(Real* p, const batch& v, index n) {
