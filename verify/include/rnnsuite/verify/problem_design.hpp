@@ -14,8 +14,9 @@ namespace rnnsuite::verify {
 // The axes and their levels:
 //   cell      the five cells (rnn::cell's order)
 //   batch     1 | 3 | 17 (odd, and at 17 every thread split of batch rows runs)
-//   sizes     I, H powers of two | 7, 13 | 3, 23 | 5, 63 (vector tails longer than half a
-//             vector; the last with weights past lib's matvec prefetch and small-weight limits)
+//   sizes     I, H powers of two | 7, 13 | 3, 23 | 5, 63 | 5, 223 (vector tails longer than
+//             half a vector; 63 with weights past lib's matvec prefetch and small-weight limits;
+//             223, at T = 1, with a packed W_hhᵀ past the 512 KiB where lib's GEMM streams)
 //   length    T = 1 | middle | long (beyond lib's automatic chunk)
 //   biases    zero | PyTorch-sized in every gate of b_ih and b_hh
 //   threads   1 | --threads
@@ -49,8 +50,9 @@ bool feasible(profile which, std::size_t family, const design_row& row);
 // Combinations of more than two levels that a pairwise design does not guarantee, each a path of
 // its own in lib: every cell's pointwise step with its batch rows split among threads (B = 17
 // with threads), and the recurrent product split by columns (threads, B > 1, a 4 KiB L2 and
-// H = 63, whose W_hh outgrows half of it in every cell). The design holds each that some feasible
-// row holds.
+// H = 63, whose W_hh outgrows half of it in every cell), and for LSTM and GRU the batch-1 matvec
+// of a W_hh past L1 (H = 63) and the streamed GEMM (H = 223, B = 17). The design holds each that
+// some feasible row holds.
 using combination = std::vector<std::pair<int, int>>;  // (axis, level) pairs
 std::vector<combination> required_combinations();
 bool matches(const combination& c, const design_row& row);
