@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Bad input to `rnnsuite run` must give exit status 2 and one line on stderr naming the value.
+# Bad input to `rnnsuite run` and `rnnsuite verify` must give exit status 2 and one line on stderr naming the value.
 set -u
 rnnsuite=$1
 failures=0
@@ -20,4 +20,8 @@ expect_bad "T" run --problem lstm_t100000000000_b64_i512_h512_f32
 expect_bad "--dump" run --problem elman_tanh_t2_b1_i2_h2_f32 --dump /proc/rnnsuite-cannot-write-here
 expect_bad "--gain" run --problem elman_tanh_t2_b1_i2_h2_f32 --gain -1
 expect_bad "avx9" run --problem elman_tanh_t2_b1_i2_h2_f32 --arch avx9
+expect_bad "--jobs must be in [1, 256]" verify --jobs -1
+expect_bad "--threads must be in [1, 1024], got 0" verify --threads 0
+expect_bad "T must be >= 1, got 0" verify --problem lstm_t0_b1_i1_h1_f32
+expect_bad "no --regime given is a regime of gru" verify --problem gru_t5_b2_i3_h4_f32 --regime lstm_forget_1
 [ "$failures" -eq 0 ] || { echo "$failures failed"; exit 1; }
