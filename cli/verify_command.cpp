@@ -193,6 +193,54 @@ void write_junit(const std::string& path, const std::vector<v::leg_result>& resu
   out << "</testsuite>\n";
 }
 
+// Runs work(k) for every k in [0, n) on `jobs` threads, the largest cost[k] first, and calls
+// done(k, result, error, seconds) on this thread in order of k, each as soon as it and every
+// earlier k are finished: the report reads the same for any number of jobs. An exception of
+// work(k) becomes its error text, with an empty result.
+template <class Work, class Done>
+void in_order_on_threads(std::size_t n, std::size_t jobs, const std::vector<double>& cost,
+                         Work work, Done done) {
+  using result = decltype(work(std::size_t(0)));
+  std::vector<std::size_t> order(n);
+  for (std::size_t k = 0; k < n; ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
+  std::vector<std::optional<result>> results(n);
+  std::vector<std::string> errors(n);
+  std::vector<double> seconds(n);
+  std::mutex lock;
+  std::condition_variable finished;
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i; (i = next.fetch_add(1)) < n;) {
+      const std::size_t k = order[i];
+      result r{};
+      std::string error;
+      const auto start = std::chrono::steady_clock::now();
+      try {
+        r = work(k);
+      } catch (const std::exception& e) {
+        error = e.what();
+      }
+      const double took =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      std::lock_guard<std::mutex> guard(lock);
+      results[k] = std::move(r), errors[k] = std::move(error), seconds[k] = took;
+      finished.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t j = 0; j < std::max<std::size_t>(1, jobs); ++j) pool.emplace_back(worker);
+  for (std::size_t k = 0; k < n; ++k) {
+    std::unique_lock<std::mutex> guard(lock);
+    finished.wait(guard, [&] { return results[k].has_value(); });
+    result r = std::move(*results[k]);
+    guard.unlock();
+    done(k, r, errors[k], seconds[k]);
+  }
+  for (std::thread& t : pool) t.join();
+}
+
 // Every leg result of one unit, in report order.
 std::vector<v::leg_result> run_unit(const unit& u, const std::vector<rnn::isa>& isas) {
   std::vector<v::leg_result> out;
@@ -236,63 +284,29 @@ int run_verify(const verify_args& a) {
     std::fflush(stdout);
     results.push_back(std::move(r));
   };
-  // Units run on `jobs` threads, each taking the next unit; rows are printed in plan order as
-  // soon as every earlier unit is done, so the table reads the same for any --jobs.
   // Costliest first (the reference's multiply-adds; leg b's finite differences add T forwards
   // per step), so one long unit does not start last and leave the other cores idle.
-  std::vector<std::size_t> order(mine.size());
   std::vector<double> cost(mine.size());
   for (std::size_t k = 0; k < mine.size(); ++k) {
     const rnn::problem& p = mine[k].r.problem;
     const bool fd = mine[k].reference_legs && runs_finite_differences(mine[k].r);
     cost[k] = double(p.T * p.B * p.G() * p.H * (p.I + p.H)) * (fd ? double(p.T) * 8 : 1);
-    order[k] = k;
   }
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
-  std::vector<std::optional<std::vector<v::leg_result>>> done(mine.size());
-  std::vector<std::string> errors(mine.size());
-  std::vector<double> seconds(mine.size());
-  std::mutex lock;
-  std::condition_variable finished;
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t n; (n = next.fetch_add(1)) < mine.size();) {
-      const std::size_t k = order[n];
-      std::vector<v::leg_result> legs;
-      std::string error;
-      const auto unit_start = std::chrono::steady_clock::now();
-      try {
-        legs = run_unit(mine[k], isas);
-      } catch (const std::exception& e) {
-        error = mine[k].r.name() + ": " + e.what();
-      }
-      const double took =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - unit_start).count();
-      std::lock_guard<std::mutex> guard(lock);
-      done[k] = std::move(legs), errors[k] = std::move(error), seconds[k] = took;
-      finished.notify_all();
-    }
-  };
-  std::vector<std::thread> pool;
-  for (std::size_t j = 0; j < jobs; ++j) pool.emplace_back(worker);
   std::string failure;
-  for (std::size_t k = 0; k < mine.size(); ++k) {
-    std::unique_lock<std::mutex> guard(lock);
-    finished.wait(guard, [&] { return done[k].has_value(); });
-    std::vector<v::leg_result> legs = std::move(*done[k]);
-    if (failure.empty()) failure = errors[k];
-    guard.unlock();
-    for (v::leg_result& r : legs) report(std::move(r));
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr,
-                 progress_in_place ? "\r\033[K[%zu/%zu %.0fs] %s (%.1f s)"
-                                   : "[%zu/%zu %.0fs] %s (%.1f s)\n",
-                 k + 1, mine.size(), elapsed, mine[k].r.name().c_str(), seconds[k]);
-    std::fflush(stderr);
-  }
-  for (std::thread& t : pool) t.join();
+  in_order_on_threads(
+      mine.size(), jobs, cost, [&](std::size_t k) { return run_unit(mine[k], isas); },
+      [&](std::size_t k, std::vector<v::leg_result>& legs, const std::string& error,
+          double seconds) {
+        if (failure.empty() && !error.empty()) failure = mine[k].r.name() + ": " + error;
+        for (v::leg_result& r : legs) report(std::move(r));
+        const double elapsed =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        std::fprintf(stderr,
+                     progress_in_place ? "\r\033[K[%zu/%zu %.0fs] %s (%.1f s)"
+                                       : "[%zu/%zu %.0fs] %s (%.1f s)\n",
+                     k + 1, mine.size(), elapsed, mine[k].r.name().c_str(), seconds);
+        std::fflush(stderr);
+      });
   if (!failure.empty()) throw rnn::error(failure);
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

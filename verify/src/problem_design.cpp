@@ -1,6 +1,6 @@
 // Which problems a profile runs: every regime family crossed with a pairwise design over the
 // axes an implementation's paths hang on (docs/verification.md, "Problems"). A Cartesian product
-// of eleven axes would be thousands of problems; a covering array where every pair of levels of
+// of twelve axes would be thousands of problems; a covering array where every pair of levels of
 // any two axes (the cell among them) meets in at least one problem needs a few dozen, and a bug
 // that shows only when two conditions meet (an odd batch split among threads, truncation with
 // a chunk boundary inside the window) still meets them.
@@ -85,11 +85,12 @@ regime realize(profile which, std::size_t family, const design_row& r, rnn::prec
   execution run;
   run.realistic_biases = l[biases_axis] == 1;
   run.threads = l[threads_axis] == 1 ? threads : 1;
-  // Neither divides any T used, so a last chunk is always partial.
   if (l[backward_axis] == 1) run.truncation = 2 * T / 3 + 1;
+  // Windows overlap (k2 < 2·k1 < T), so a step gets gradient from two of them.
   if (l[backward_axis] == 2) run.streaming = {5, 9};
   run.loss = l[loss_axis] == 1 ? rnn::loss_kind::all : rnn::loss_kind::last;
   run.final_state_loss = l[final_axis] == 1;
+  // 7 divides no T used, so the last chunk is always partial.
   run.chunk_steps = l[chunk_axis] == 1 ? 7 : 0;
   // A 4 KiB L2 sends these small problems down lib's large-problem paths (recurrent product
   // split by columns among threads, L2-sized sweeps and chunks).
