@@ -25,6 +25,7 @@
 #include "rnn/isa.hpp"
 #include "rnnsuite/verify/legs.hpp"
 #include "rnnsuite/verify/mutants.hpp"
+#include "rnnsuite/verify/thread_caches.hpp"
 
 namespace rnnsuite::cli {
 namespace {
@@ -228,6 +229,7 @@ void in_order_on_threads(std::size_t n, std::size_t jobs, const std::vector<doub
       results[k] = std::move(r), errors[k] = std::move(error), seconds[k] = took;
       finished.notify_all();
     }
+    v::release_thread_caches();  // the work ran the reference on this thread
   };
   std::vector<std::thread> pool;
   for (std::size_t j = 0; j < std::max<std::size_t>(1, jobs); ++j) pool.emplace_back(worker);
