@@ -36,7 +36,7 @@ struct verify_args {
   std::string profile = "quick";
   std::vector<std::string> cells, precisions{"f32", "f64"}, regimes, problems;
   std::string json, junit, shard;
-  int threads = 4;
+  int threads = v::default_threads;
   bool threads_given = false;
   int jobs = 0;
 };

@@ -68,7 +68,11 @@ struct regime {
 // Every regime of a profile, in precision p: the regime families crossed with a pairwise
 // (covering-array) design over the axes of `execution`, sizes, batch and T (problem_design.cpp).
 // threads: the count of the design's multi-threaded problems (--threads).
-std::vector<regime> regimes(profile which, rnn::precision p, int threads = 4);
+// The design's thread count when none is given: more than the three row groups lib splits a batch
+// of 17 into, so one thread gets none. `rnnsuite verify --threads` and the mutation matrix both
+// default to it, so the matrix grades the problems verify runs.
+inline constexpr int default_threads = 4;
+std::vector<regime> regimes(profile which, rnn::precision p, int threads = default_threads);
 
 // The families of regimes() (each regime's `family`), for --regime's help and validation.
 std::vector<std::string> regime_families();
