@@ -23,6 +23,7 @@
 #include "commands.hpp"
 #include "rnn/error.hpp"
 #include "rnn/isa.hpp"
+#include "rnnsuite/impl/registry.hpp"
 #include "rnnsuite/verify/legs.hpp"
 #include "rnnsuite/verify/mutants.hpp"
 #include "rnnsuite/verify/thread_caches.hpp"
@@ -36,6 +37,8 @@ struct verify_args {
   std::string profile = "quick";
   std::vector<std::string> cells, precisions{"f32", "f64"}, regimes, problems;
   std::string json, junit, shard;
+  std::string implementation = "lib";
+  double timeout_seconds = 300;
   int threads = v::default_threads;
   bool threads_given = false;
   int jobs = 0;
@@ -153,6 +156,7 @@ nlohmann::json to_json(const v::leg_result& r) {
                               {"tolerance", c.tolerance}, {"reference_norm", c.reference_norm},
                               {"verdict", v::verdict_name(c.outcome)}});
   return {{"problem", r.problem}, {"leg", r.leg}, {"isa", r.isa},
+          {"implementation", r.implementation}, {"note", r.note},
           {"verdict", v::verdict_name(r.outcome)}, {"worst_ratio", r.worst_ratio},
           {"worst_block", r.worst_block}, {"worst_step", r.worst_step},
           {"checks", r.checks.size()}, {"verdict_counts", counts},
@@ -183,9 +187,12 @@ void write_junit(const std::string& path, const std::vector<v::leg_result>& resu
     const std::string name = r.leg + (r.isa.empty() ? "" : "/" + r.isa);
     out << fmt::format("  <testcase classname=\"{}\" name=\"{}\">", xml_escape(r.problem),
                        xml_escape(name));
-    const std::string detail = fmt::format("{}: worst error/tolerance {:.3g} at {}",
-                                           v::verdict_name(r.outcome), r.worst_ratio, where(r));
-    if (!v::acceptable(r.outcome))
+    std::string detail = fmt::format("{}: worst error/tolerance {:.3g} at {}",
+                                     v::verdict_name(r.outcome), r.worst_ratio, where(r));
+    if (!r.note.empty()) detail += " (" + r.note + ")";
+    if (r.outcome == v::verdict::unsupported)
+      out << "<skipped message=\"" << xml_escape(detail) << "\"/>";
+    else if (!v::acceptable(r.outcome))
       out << "<failure message=\"" << xml_escape(detail) << "\"/>";
     else
       out << "<system-out>" << xml_escape(detail) << "</system-out>";
@@ -243,11 +250,16 @@ void in_order_on_threads(std::size_t n, std::size_t jobs, const std::vector<doub
   for (std::thread& t : pool) t.join();
 }
 
-// Every leg result of one unit, in report order.
-std::vector<v::leg_result> run_unit(const unit& u, const std::vector<rnn::isa>& isas) {
+// Every leg result of one unit, in report order: lib on every instruction set this CPU runs,
+// any other implementation once (the instruction set is its own business).
+std::vector<v::leg_result> run_unit(const unit& u, const impl::implementation& implementation,
+                                    const std::vector<rnn::isa>& isas) {
   std::vector<v::leg_result> out;
   const v::fast_path_check check(u.r);
-  for (rnn::isa isa : isas) out.push_back(check.run(isa));
+  if (implementation.name() == "lib")
+    for (rnn::isa isa : isas) out.push_back(check.run(isa));
+  else
+    out.push_back(check.run(implementation, std::nullopt));
   if (u.reference_legs) {
     if (runs_finite_differences(u.r))
       out.push_back(v::check_finite_differences(u.r));
@@ -268,6 +280,14 @@ int run_verify(const verify_args& a) {
   const std::size_t jobs = std::min<std::size_t>(a.jobs > 0 ? std::size_t(a.jobs) : cores,
                                                  std::max<std::size_t>(1, mine.size()));
   const std::vector<rnn::isa> isas = rnn::available_isas();
+  impl::open_options how_to_open;
+  how_to_open.timeout_seconds = a.timeout_seconds;
+  if (!(a.timeout_seconds > 0 && a.timeout_seconds <= 86400))
+    throw rnn::error(fmt::format("--timeout must be in (0, 86400] seconds, got {}",
+                                 a.timeout_seconds));
+  const std::unique_ptr<impl::implementation> implementation =
+      impl::open_implementation(a.implementation, how_to_open);
+  std::fprintf(stdout, "implementation under test: %s\n", implementation->name().c_str());
   const auto start = std::chrono::steady_clock::now();
   std::vector<v::leg_result> results;
   std::fprintf(stdout, "%-72s %-6s %-6s %12s  %-18s %s\n", "problem", "leg", "isa",
@@ -280,9 +300,10 @@ int run_verify(const verify_args& a) {
   };
   auto report = [&](v::leg_result r) {
     clear_progress();
-    std::fprintf(stdout, "%-72s %-6s %-6s %12.3g  %-18s %s\n", r.problem.c_str(), r.leg.c_str(),
-                 r.isa.empty() ? "-" : r.isa.c_str(), r.worst_ratio, where(r).c_str(),
-                 std::string(v::verdict_name(r.outcome)).c_str());
+    std::fprintf(stdout, "%-72s %-6s %-6s %12.3g  %-18s %s%s%s\n", r.problem.c_str(),
+                 r.leg.c_str(), r.isa.empty() ? "-" : r.isa.c_str(), r.worst_ratio,
+                 where(r).c_str(), std::string(v::verdict_name(r.outcome)).c_str(),
+                 r.note.empty() ? "" : "  ", r.note.c_str());
     std::fflush(stdout);
     results.push_back(std::move(r));
   };
@@ -295,11 +316,19 @@ int run_verify(const verify_args& a) {
     cost[k] = double(p.T * p.B * p.G() * p.H * (p.I + p.H)) * (fd ? double(p.T) * 8 : 1);
   }
   std::string failure;
+  std::size_t errors = 0;
   in_order_on_threads(
-      mine.size(), jobs, cost, [&](std::size_t k) { return run_unit(mine[k], isas); },
+      mine.size(), jobs, cost, [&](std::size_t k) { return run_unit(mine[k], *implementation, isas); },
       [&](std::size_t k, std::vector<v::leg_result>& legs, const std::string& error,
           double seconds) {
-        if (failure.empty() && !error.empty()) failure = mine[k].r.name() + ": " + error;
+        if (!error.empty()) {
+          // An implementation's error is not a verdict: name it at once, go on, exit 2 at the end.
+          clear_progress();
+          std::fprintf(stderr, "rnnsuite verify: %s: %s: %s\n", implementation->name().c_str(),
+                       mine[k].r.name().c_str(), error.c_str());
+          if (failure.empty()) failure = mine[k].r.name() + ": " + error;
+          ++errors;
+        }
         for (v::leg_result& r : legs) report(std::move(r));
         const double elapsed =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -309,6 +338,7 @@ int run_verify(const verify_args& a) {
                      k + 1, mine.size(), elapsed, mine[k].r.name().c_str(), seconds);
         std::fflush(stderr);
       });
+  if (errors > 1) failure += fmt::format(" (and {} more errors above)", errors - 1);
   if (!failure.empty()) throw rnn::error(failure);
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -321,7 +351,7 @@ int run_verify(const verify_args& a) {
     summary += fmt::format(" {} {}", count, v::verdict_name(verdict));
   std::fprintf(stdout, "%zu leg results in %.1f s (shard %ld/%ld):%s\n", results.size(), secs,
                shard, shards, summary.c_str());
-  if (a.profile == "full") {
+  if (a.profile == "full" && a.implementation == "lib") {
     if (const auto driver = v::find_mutant_driver()) {
       const v::mutant_matrix_result m = v::run_mutant_matrix(*driver);
       std::fprintf(stdout, "\nmutant matrix (%s):\n%s", driver->c_str(), m.table.c_str());
@@ -334,6 +364,7 @@ int run_verify(const verify_args& a) {
   }
   if (!a.json.empty()) {
     nlohmann::json j = {{"profile", a.profile}, {"shard", fmt::format("{}/{}", shard, shards)},
+                        {"implementation", implementation->name()},
                         {"seconds", secs}, {"passed", ok}, {"results", nlohmann::json::array()}};
     for (const auto& r : results) j["results"].push_back(to_json(r));
     std::ofstream out(a.json);
@@ -363,6 +394,11 @@ void add_verify_command(CLI::App& app) {
                   "row groups, so one thread gets none; with --problem, its "
                   "thread count)")
       ->each([args](const std::string&) { args->threads_given = true; });
+  cmd->add_option("--impl", args->implementation,
+                  "implementation under test: lib (default), onednn, or a plugin's path "
+                  "(./libmine.so, docs/plugins.md); a plugin runs each problem in a child process");
+  cmd->add_option("--timeout", args->timeout_seconds,
+                  "a plugin's longest call in seconds before its problem FAILs (default 300)");
   cmd->add_option("--jobs", args->jobs, "problems checked at once (default: one per core)");
   cmd->add_option("--json", args->json, "write the results as JSON to FILE");
   cmd->add_option("--junit", args->junit, "write a JUnit XML report to FILE");

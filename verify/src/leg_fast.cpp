@@ -7,7 +7,7 @@
 
 #include "conditioning.hpp"
 #include "rnn/layer.hpp"
-#include "rnn/tbptt.hpp"
+#include "rnnsuite/impl/lib_implementation.hpp"
 #include "truth.hpp"
 #include "rnnsuite/verify/legs.hpp"
 
@@ -98,9 +98,40 @@ void prepare(fast_path_check& owner, auto& s) {
       u50);
 }
 
+// The regime's execution as the implementation under test is asked to run it.
+impl::run_options options_of(const execution& how, std::optional<rnn::isa> isa) {
+  impl::run_options o;
+  o.threads = how.threads;
+  o.streaming = how.streaming;
+  o.isa = isa;
+  o.chunk_steps = how.chunk_steps;
+  o.l2_bytes = how.l2_bytes;
+  return o;
+}
+
+// Why `implementation` cannot run this regime, before anything runs; empty if it can.
+std::optional<std::string> declined(const impl::implementation& implementation,
+                                    const regime& r, const impl::run_options& options) {
+  const impl::capabilities& caps = implementation.caps();
+  if (r.run.truncation > 0 && !caps.truncation) return "no truncated backward";
+  if (r.run.streaming.k1 > 0 && !caps.streaming) return "no streaming k1/k2 schedule";
+  return implementation.unsupported(r.problem, options);
+}
+
 template <class F>
-leg_result run_as(const auto& s, rnn::isa isa, fast_gradients* judged) {
+leg_result run_as(const auto& s, const impl::implementation& implementation,
+                  std::optional<rnn::isa> isa, fast_gradients* judged) {
   const rnn::problem& p = s.r.problem;
+  leg_result r;
+  r.leg = "fast", r.problem = s.r.name(), r.implementation = implementation.name();
+  if (isa || implementation.name() == "lib")
+    r.isa = std::string(rnn::isa_name(isa.value_or(rnn::default_isa())));
+  const execution& how = s.r.run;
+  const impl::run_options options = options_of(how, isa);
+  if (const auto why = declined(implementation, s.r, options)) {
+    r.outcome = verdict::unsupported, r.note = *why;
+    return r;
+  }
   const rnn::tensor_sizes n = rnn::sizes_of(p);
   const bool lstm = rnn::has_cell_state(p.cell);
   const auto w_ih = narrow<F>(s.params.weight_ih), w_hh = narrow<F>(s.params.weight_hh);
@@ -108,29 +139,24 @@ leg_result run_as(const auto& s, rnn::isa isa, fast_gradients* judged) {
   const auto x = narrow<F>(s.x), h0 = narrow<F>(s.h0), c0 = narrow<F>(s.c0);
   const auto grad_output = narrow<F>(s.grad_output);
   const auto grad_h_n = narrow<F>(s.grad_h_n), grad_c_n = narrow<F>(s.grad_c_n);
-  const rnn::parameters_view<F> view{w_ih, w_hh, b_ih, b_hh};
-  const execution& how = s.r.run;
-  rnn::layer_options options;
-  // The default instruction set through the default path, as a user who names none gets it.
-  if (isa != rnn::default_isa()) options.isa = isa;
-  options.threads = how.threads;
-  options.chunk_steps = how.chunk_steps;
-  options.l2_bytes = how.l2_bytes;
   const bool all = !how.parameter_gradients_only;
+  const bool per_step = all && implementation.caps().per_step_gradients;
   rnn::aligned_vector<F> d_ih(n.weight_ih), d_hh(n.weight_hh), d_bih(n.bias), d_bhh(n.bias),
-      d_x(all ? n.x : 0), d_h0(n.state), d_c0(lstm ? n.state : 0), d_h(all ? n.sequence : 0),
-      d_c(lstm && all ? n.sequence : 0);
+      d_x(all ? n.x : 0), d_h0(n.state), d_c0(lstm ? n.state : 0), d_h(per_step ? n.sequence : 0),
+      d_c(lstm && per_step ? n.sequence : 0);
   const rnn::gradients_view<F> grads{d_ih, d_hh, d_bih, d_bhh, d_x, d_h0, d_c0, d_h, d_c};
-  if (how.streaming.k1 > 0) {
-    rnn::streaming_tbptt<F>(p, view, how.streaming, x, h0, c0, grad_output, grads, options);
-  } else {
-    rnn::layer<F> layer(p, view, options);
+  try {
+    const auto run = implementation.prepare(p, rnn::parameters_view<F>{w_ih, w_hh, b_ih, b_hh},
+                                            options);
     rnn::aligned_vector<F> output(n.sequence), h_n(n.state), c_n(lstm ? n.state : 0);
-    layer.forward(x, h0, c0, output, h_n, c_n);
-    layer.backward(grad_output, grad_h_n, grad_c_n, grads, how.truncation);
-    if (layer.isa() != isa)
-      throw rnn::error("leg a: the layer ran " + std::string(rnn::isa_name(layer.isa())) +
-                       ", not the " + std::string(rnn::isa_name(isa)) + " it was asked for");
+    run->forward({x, h0, c0}, {output, h_n, c_n});
+    run->backward({grad_output, grad_h_n, grad_c_n}, grads, how.truncation);
+  } catch (const impl::failure& e) {
+    if (e.which() == impl::failure::kind::error) throw;
+    r.outcome = e.which() == impl::failure::kind::unsupported ? verdict::unsupported
+                                                               : verdict::fail;
+    r.note = e.what();
+    return r;
   }
   if (judged) {
     auto wide = [](const rnn::aligned_vector<F>& v) {
@@ -145,8 +171,6 @@ leg_result run_as(const auto& s, rnn::isa isa, fast_gradients* judged) {
   const reference::gradients<real50> fast{exact(d_ih), exact(d_hh), exact(d_bih), exact(d_bhh),
                                           exact(d_x),  exact(d_h0), exact(d_c0),  exact(d_h),
                                           exact(d_c),  {},          {}};
-  leg_result r;
-  r.leg = "fast", r.problem = s.r.name(), r.isa = std::string(rnn::isa_name(isa));
   const double u50 = std::ldexp(1.0, -std::numeric_limits<real50>::digits);
   // Γ, a ratio of adjoint norms, mistakes a dip of ‖dL/dh_t‖ (the adjoint turning through small
   // values, measured at T = 1000 in lstm_forget_1) for forward growth; here the measured
@@ -172,16 +196,25 @@ fast_path_check::~fast_path_check() = default;
 fast_path_check::fast_path_check(fast_path_check&&) noexcept = default;
 fast_path_check& fast_path_check::operator=(fast_path_check&&) noexcept = default;
 
-leg_result fast_path_check::run(rnn::isa isa) const {
+leg_result fast_path_check::run(const impl::implementation& implementation,
+                                std::optional<rnn::isa> isa, fast_gradients* judged) const {
   if (state_->r.problem.precision == rnn::precision::f32)
-    return run_as<float>(*state_, isa, nullptr);
-  return run_as<double>(*state_, isa, nullptr);
+    return run_as<float>(*state_, implementation, isa, judged);
+  return run_as<double>(*state_, implementation, isa, judged);
+}
+
+// The default instruction set through the default path (no isa asked for), as a user who names
+// none gets it.
+static std::optional<rnn::isa> as_asked(rnn::isa isa) {
+  return isa == rnn::default_isa() ? std::nullopt : std::optional<rnn::isa>(isa);
+}
+
+leg_result fast_path_check::run(rnn::isa isa) const {
+  return run(*impl::make_lib_implementation(), as_asked(isa));
 }
 
 leg_result fast_path_check::run(rnn::isa isa, fast_gradients& judged) const {
-  if (state_->r.problem.precision == rnn::precision::f32)
-    return run_as<float>(*state_, isa, &judged);
-  return run_as<double>(*state_, isa, &judged);
+  return run(*impl::make_lib_implementation(), as_asked(isa), &judged);
 }
 
 std::vector<double> fast_path_check::changes(const fast_gradients& from,

@@ -5,6 +5,7 @@ namespace rnnsuite::verify {
 std::string_view verdict_name(verdict v) {
   switch (v) {
     case verdict::pass: return "PASS";
+    case verdict::unsupported: return "UNSUPPORTED";
     case verdict::underflow: return "UNDERFLOW";
     case verdict::overflow: return "OVERFLOW";
     case verdict::mistrusted: return "MISTRUSTED";

@@ -1,7 +1,9 @@
 #pragma once
 // The three legs of verification (docs/verification.md):
-//   fast   lib's fast path (float or double, one instruction set) against the 50-digit reference,
-//          per timestep (dL/dh_t, dL/dc_t, dx_t) and per parameter block split per gate;
+//   fast   the implementation under test (lib's fast path on one instruction set by default;
+//          oneDNN or a plugin with rnnsuite verify --impl) against the 50-digit reference, per
+//          timestep (dL/dh_t, dL/dc_t where it returns them, dx_t) and per parameter block split
+//          per gate;
 //   fd     the 100-digit reference's BPTT against directional central finite differences in
 //          100-digit arithmetic (step 1e-30): >= 25 matching significant digits everywhere;
 //   digits the 50-digit reference against the 100-digit one.
@@ -9,10 +11,12 @@
 // judged against its own tolerance (tolerance.hpp) and given a verdict.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "rnn/isa.hpp"
+#include "rnnsuite/impl/implementation.hpp"
 #include "rnnsuite/verify/regimes.hpp"
 #include "rnnsuite/verify/verdict.hpp"
 
@@ -30,12 +34,16 @@ struct block_check {
 struct leg_result {
   std::string leg;       // "fast", "fd", "digits"
   std::string problem;   // the regime's name()
-  std::string isa;       // fast leg: the instruction set; empty otherwise
+  std::string isa;       // fast leg of lib: the instruction set; empty otherwise
+  std::string implementation;  // fast leg: the implementation under test's name(); else empty
   verdict outcome = verdict::pass;
   double worst_ratio = 0;       // max over checks of error / tolerance
   std::string worst_block;
   std::int64_t worst_step = -1;
   std::vector<block_check> checks;
+  // Why nothing was graded (UNSUPPORTED), or how the implementation died (a FAIL with no
+  // checks: "killed by SIGSEGV", "no answer within 120 s"); empty otherwise.
+  std::string note;
 };
 
 // The gradients one run of the fast path gave, widened to double (exact for float too); empty
@@ -45,18 +53,25 @@ struct fast_gradients {
 };
 
 // Leg a for one regime in its problem's precision, with the 50-digit reference computed once and
-// reused for every instruction set. The fast path is whatever rnn::layer is linked (the mutant
-// build links a planted bug), so the same code judges every variant.
+// reused for every run. The implementation under test gets the regime's execution as
+// run_options; blocks it does not return (per-step dL/dh_t of oneDNN) are not graded, and a
+// problem or execution it declines is UNSUPPORTED. lib is whatever rnn::layer is linked (the
+// mutant build links a planted bug), so the same code judges every variant.
 class fast_path_check {
  public:
   explicit fast_path_check(const regime& r);
   ~fast_path_check();
   fast_path_check(fast_path_check&&) noexcept;
   fast_path_check& operator=(fast_path_check&&) noexcept;
+  // lib on one instruction set.
   leg_result run(rnn::isa isa) const;
   // The same run, also handing back the gradients it judged (the mutant matrix measures a
   // mutant's change of the fast path on the very run leg a grades).
   leg_result run(rnn::isa isa, fast_gradients& judged) const;
+  // Any implementation; isa is a hint only lib reads (empty: its default). Rethrows
+  // impl::failure of kind error (the run cannot go on meaningfully); a crash becomes a FAIL.
+  leg_result run(const impl::implementation& implementation, std::optional<rnn::isa> isa,
+                 fast_gradients* judged = nullptr) const;
   // How far `to` lies from `from`, per check of run()'s result and in its order: the normwise
   // difference over that check's block divided by the reference block's norm, as the check's
   // error is (the absolute difference where that norm is 0; +inf where `to` is non-finite and

@@ -1,0 +1,113 @@
+// rnnsuite's library as an implementation under test. Every run_options field reaches
+// rnn::layer_options unchanged, so grading lib through this adapter grades the very arithmetic a
+// user of rnn::layer gets.
+#include "rnnsuite/impl/lib_implementation.hpp"
+
+#include <string>
+#include <vector>
+
+#include "rnn/aligned.hpp"
+#include "rnn/error.hpp"
+
+namespace rnnsuite::impl {
+namespace {
+
+rnn::layer_options layer_options_of(const run_options& o) {
+  rnn::layer_options l;
+  l.isa = o.isa;
+  l.threads = o.threads;
+  l.chunk_steps = o.chunk_steps;
+  l.l2_bytes = o.l2_bytes;
+  return l;
+}
+
+template <class Real>
+rnn::aligned_vector<Real> copy_of(std::span<const Real> s) {
+  return rnn::aligned_vector<Real>(s.begin(), s.end());
+}
+
+// The layer for a full or truncated backward. The streaming schedule instead reruns forward
+// window by window inside rnn::streaming_tbptt, so that instance keeps the parameters and the
+// inputs of the last forward.
+template <class Real>
+class lib_instance final : public instance<Real> {
+ public:
+  lib_instance(const rnn::problem& p, rnn::parameters_view<Real> params, const run_options& o)
+      : problem_(p), options_(o), layer_(p, params, layer_options_of(o)) {
+    if (o.isa && layer_.isa() != *o.isa)
+      throw rnn::error("lib: the layer runs " + std::string(rnn::isa_name(layer_.isa())) +
+                       ", not the " + std::string(rnn::isa_name(*o.isa)) + " asked for");
+    if (streams()) {
+      weight_ih_ = copy_of(params.weight_ih), weight_hh_ = copy_of(params.weight_hh);
+      bias_ih_ = copy_of(params.bias_ih), bias_hh_ = copy_of(params.bias_hh);
+    }
+  }
+
+  void forward(sequence_inputs<Real> in, sequence_outputs<Real> out) override {
+    layer_.forward(in.x, in.h0, in.c0, out.output, out.h_n, out.c_n);
+    if (streams()) x_ = copy_of(in.x), h0_ = copy_of(in.h0), c0_ = copy_of(in.c0);
+  }
+
+  void backward(upstream_gradients<Real> up, rnn::gradients_view<Real> grads,
+                std::int64_t steps) override {
+    if (!streams()) {
+      layer_.backward(up.output, up.h_n, up.c_n, grads, steps);
+      return;
+    }
+    if (steps != 0)
+      throw rnn::error("lib: truncation (steps " + std::to_string(steps) +
+                       ") and the streaming schedule exclude each other");
+    const rnn::parameters_view<Real> params{weight_ih_, weight_hh_, bias_ih_, bias_hh_};
+    rnn::streaming_tbptt<Real>(problem_, params, options_.streaming, x_, h0_, c0_, up.output,
+                               grads, layer_options_of(options_));
+  }
+
+  std::size_t reserve_bytes() const override { return layer_.activation_bytes(); }
+
+ private:
+  bool streams() const { return options_.streaming.k1 > 0; }
+
+  rnn::problem problem_;
+  run_options options_;
+  rnn::layer<Real> layer_;
+  // Streaming only: the parameters and the last forward's inputs.
+  rnn::aligned_vector<Real> weight_ih_, weight_hh_, bias_ih_, bias_hh_;  // PyTorch's shapes
+  rnn::aligned_vector<Real> x_, h0_, c0_;                                 // T×B×I, B×H, B×H
+};
+
+class lib_implementation final : public implementation {
+ public:
+  lib_implementation() {
+    caps_.cells.assign(std::begin(rnn::all_cells), std::end(rnn::all_cells));
+    caps_.precisions = {rnn::precision::f32, rnn::precision::f64};
+    caps_.per_step_gradients = caps_.truncation = caps_.streaming = true;
+    // lib/tests/test_layer_threads.cpp: every thread count gives one thread's bits.
+    caps_.deterministic = caps_.thread_invariant = true;
+  }
+  std::string name() const override { return "lib"; }
+  const capabilities& caps() const override { return caps_; }
+  std::optional<std::string> unsupported(const rnn::problem&, const run_options&) const override {
+    return std::nullopt;
+  }
+  std::unique_ptr<instance<float>> prepare(const rnn::problem& p,
+                                           rnn::parameters_view<float> params,
+                                           const run_options& o) const override {
+    return std::make_unique<lib_instance<float>>(p, params, o);
+  }
+  std::unique_ptr<instance<double>> prepare(const rnn::problem& p,
+                                            rnn::parameters_view<double> params,
+                                            const run_options& o) const override {
+    return std::make_unique<lib_instance<double>>(p, params, o);
+  }
+
+ private:
+  capabilities caps_;
+};
+
+}  // namespace
+
+std::unique_ptr<implementation> make_lib_implementation() {
+  return std::make_unique<lib_implementation>();
+}
+
+}  // namespace rnnsuite::impl
