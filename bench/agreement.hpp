@@ -1,8 +1,10 @@
 #pragma once
-// Before a float32 problem is timed, rnnsuite and oneDNN run it once on the same data and every
-// output and gradient is compared, so both sides are known to compute the same thing.
+// Before a problem is timed, rnnsuite and each other implementation run it once on the same
+// data and every output and gradient is compared in PyTorch's layout, so both are known to
+// compute the same thing.
 #include <string>
 
+#include "implementation_set.hpp"
 #include "rnn/problem.hpp"
 
 namespace bench {
@@ -24,8 +26,9 @@ struct agreement {
   double largest_error = 0;  // over all tensors compared
 };
 
-// Computed once per problem and remembered (the fwd and fwdbwd benchmarks of both
-// implementations share it).
-const agreement& check_agreement(const rnn::problem& p, int threads);
+// `theirs` against `ours` (rnnsuite) on p, in p's precision. Computed once per (problem, label)
+// and remembered: the fwd and fwdbwd benchmarks of both share it.
+const agreement& check_agreement(const rnn::problem& p, int threads, const benchmarked& ours,
+                                 const benchmarked& theirs);
 
 }  // namespace bench

@@ -1,15 +1,23 @@
-// rnnsuite-bench: Google Benchmark's own program with two flags of ours, read (and removed)
-// before benchmark::Initialize:
+// rnnsuite-bench: Google Benchmark's own program with flags of ours, read (and removed) before
+// benchmark::Initialize; each takes its value after '=' or as the next argument:
 //   --grid=smoke|short|table|default|full   which problems (shapes.hpp; default: default)
-//   --threads=N                        threads for both implementations (default 1)
-// Exits 1 if any benchmark reported an error (an oneDNN/rnnsuite mismatch, a rejected problem),
-// which Google Benchmark alone would not, and 2 if no benchmark ran (a --benchmark_filter that
-// matches nothing in the grid, or is not a valid regular expression), where Google Benchmark
-// alone exits 0 having measured nothing, and 2 with the flag named for a bad value of
-// --benchmark_format, --benchmark_out_format or --benchmark_time_unit, where it prints its usage
-// and exits 0. Every reporter (--benchmark_format and --benchmark_out_format: console, json,
-// csv) and --benchmark_list_tests write the names of the contract (exact_names.hpp), without
-// Google Benchmark's "/real_time".
+//   --problem=D   (repeatable) a problem descriptor, fwd and fwdbwd; alone it replaces the grid,
+//                 with --grid it follows the grid's problems
+//   --impl=SPEC   (repeatable) one more implementation beside rnnsuite and oneDNN: "lib",
+//                 "onednn" or a plugin's path, opened in this process; its benchmarks end in its
+//                 label (implementation_set.hpp)
+//   --threads=N   threads for every implementation (default 1)
+// A problem an implementation does not support is not benchmarked for it: one line on stderr
+// says so, and the exit status does not change.
+// Exits 1 if any benchmark reported an error (two implementations that disagree, a rejected
+// problem), which Google Benchmark alone would not, and 2 if no benchmark ran (a
+// --benchmark_filter that matches nothing, or is not a valid regular expression), where Google
+// Benchmark alone exits 0 having measured nothing, and 2 with the flag and value named for a bad
+// --grid, --problem, --impl or --threads, and for a bad value of --benchmark_format,
+// --benchmark_out_format or --benchmark_time_unit, where Google Benchmark prints its usage and
+// exits 0. Every reporter (--benchmark_format and --benchmark_out_format: console, json, csv) and
+// --benchmark_list_tests write the names of the contract (exact_names.hpp), without Google
+// Benchmark's "/real_time".
 #include <benchmark/benchmark.h>
 #include <omp.h>
 #include <unistd.h>
@@ -101,43 +109,89 @@ void check_enumerated_flag(const char* arg, const char* flag,
                    "'");
 }
 
+// Our flag `name` in argv[i], as --name=value or --name value (then i moves past the value);
+// nullptr when argv[i] is not that flag.
+const char* flag_value(int argc, char** argv, int& i, const char* name) {
+  const std::size_t n = std::strlen(name);
+  if (std::strncmp(argv[i], name, n) != 0) return nullptr;
+  if (argv[i][n] == '=') return argv[i] + n + 1;
+  if (argv[i][n] != '\0') return nullptr;
+  if (i + 1 >= argc) throw rnn::error(std::string(name) + ": expected a value after it");
+  return argv[++i];
+}
+
+// "rnnsuite: lib; onednn: onednn 2.6.3; mine: ./libmine.so (name mine)" for the JSON context.
+std::string implementations_context(const std::vector<bench::benchmarked>& implementations,
+                                    const std::string& onednn_version) {
+  std::string text;
+  for (const bench::benchmarked& b : implementations) {
+    if (!text.empty()) text += "; ";
+    text += b.label + ": " + b.spec;
+    if (b.spec == "onednn") text += " " + onednn_version;
+    if (b.implementation->name() != b.spec) text += " (name " + b.implementation->name() + ")";
+  }
+  return text;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   std::string grid_name = "default";
+  bool grid_given = false;
+  std::vector<bench::benchmark_case> named_problems;
+  std::vector<std::string> specs;
   bench::run_settings settings;
   std::vector<char*> rest;
+  // Opened before the benchmarks are registered, closed after they have run.
+  std::vector<bench::benchmarked> implementations;
+  std::string selection;  // what the run benchmarks, for the "selects no benchmark" message
   try {
     for (int i = 0; i < argc; ++i) {
-      if (std::strncmp(argv[i], "--grid=", 7) == 0)
-        grid_name = argv[i] + 7;
-      else if (std::strncmp(argv[i], "--threads=", 10) == 0)
-        settings.threads = parse_threads(argv[i] + 10);
+      if (const char* grid = flag_value(argc, argv, i, "--grid"))
+        grid_name = grid, grid_given = true;
+      else if (const char* descriptor = flag_value(argc, argv, i, "--problem")) {
+        for (const bench::benchmark_case& c : bench::problem_cases(descriptor))
+          named_problems.push_back(c);
+      } else if (const char* spec = flag_value(argc, argv, i, "--impl"))
+        specs.emplace_back(spec);
+      else if (const char* threads = flag_value(argc, argv, i, "--threads"))
+        settings.threads = parse_threads(threads);
       else
         rest.push_back(argv[i]);
     }
-    const std::vector<bench::benchmark_case> cases = bench::grid(grid_name);
-    // oneDNN threads through OpenMP: the same count as rnnsuite's pool.
+    std::vector<bench::benchmark_case> cases;
+    if (grid_given || named_problems.empty()) cases = bench::grid(grid_name);
+    cases.insert(cases.end(), named_problems.begin(), named_problems.end());
+    cases = bench::without_repeats(cases);
+    selection = named_problems.empty() ? "grid '" + grid_name + "'"
+                : grid_given ? "grid '" + grid_name + "' and the --problem descriptors"
+                             : "the --problem descriptors";
+    // oneDNN threads through OpenMP: the same count as rnnsuite's pool (the oneDNN
+    // implementation sets it around each call too, a no-op when it is already this).
     omp_set_num_threads(settings.threads);
+    implementations = bench::open_implementations(specs);
     settings.peak = bench::measure_peak();
     const dnnl_version_t* onednn = dnnl::version();
+    const std::string onednn_version = std::to_string(onednn->major) + "." +
+                                       std::to_string(onednn->minor) + "." +
+                                       std::to_string(onednn->patch);
     std::string command = "rnnsuite-bench";  // as run, for the report's "how made" line
     for (int i = 1; i < argc; ++i) command += std::string(" ") + argv[i];
     if (const char* policy = std::getenv("OMP_WAIT_POLICY"))
       command = "OMP_WAIT_POLICY=" + std::string(policy) + " " + command;
     benchmark::AddCustomContext("command", command);
-    benchmark::AddCustomContext("grid", grid_name);
+    benchmark::AddCustomContext("grid", named_problems.empty() || grid_given ? grid_name : "none");
     benchmark::AddCustomContext("threads", std::to_string(settings.threads));
     benchmark::AddCustomContext("peak_f32_gflops", std::to_string(settings.peak.f32_gflops));
     benchmark::AddCustomContext("peak_f64_gflops", std::to_string(settings.peak.f64_gflops));
     benchmark::AddCustomContext("peak_detail", settings.peak.detail);
     benchmark::AddCustomContext("rnnsuite_isa", std::string(rnn::isa_name(rnn::default_isa())));
-    benchmark::AddCustomContext("onednn_version", std::to_string(onednn->major) + "." +
-                                                      std::to_string(onednn->minor) + "." +
-                                                      std::to_string(onednn->patch));
+    benchmark::AddCustomContext("onednn_version", onednn_version);
+    benchmark::AddCustomContext("implementations",
+                                implementations_context(implementations, onednn_version));
     benchmark::AddCustomContext("compiler", "g++ " __VERSION__);
     benchmark::AddCustomContext("rnnsuite_build_type", RNNSUITE_BUILD_TYPE);
-    bench::register_benchmarks(cases, settings);
+    bench::register_benchmarks(cases, implementations, settings);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "rnnsuite-bench: %s\n", e.what());
     return 2;
@@ -184,11 +238,14 @@ int main(int argc, char** argv) {
   benchmark::Shutdown();
   if (list_tests) print_exact_names(listing.str());
   if (ran == 0) {
+    std::string labels;
+    for (const bench::benchmarked& b : implementations)
+      labels += (labels.empty() ? "" : ", ") + b.label;
     std::fprintf(stderr,
-                 "rnnsuite-bench: --benchmark_filter='%s' selects no benchmark of grid '%s' "
-                 "(names are <descriptor>/<fwd|fwdbwd>/<rnnsuite|onednn>; "
+                 "rnnsuite-bench: --benchmark_filter='%s' selects no benchmark of %s "
+                 "(names are <descriptor>/<fwd|fwdbwd>/<label>, labels %s; "
                  "--benchmark_list_tests=true lists them)\n",
-                 filter.c_str(), grid_name.c_str());
+                 filter.c_str(), selection.c_str(), labels.c_str());
     return 2;
   }
   if (bench::any_benchmark_failed()) {

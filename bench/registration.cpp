@@ -2,15 +2,19 @@
 
 #include <atomic>
 #include <benchmark/benchmark.h>
+#include <cstdio>
 #include <exception>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "agreement.hpp"
-#include "onednn_runner.hpp"
-#include "rnnsuite_runner.hpp"
+#include "runner.hpp"
 
 namespace bench {
 namespace {
+
+namespace impl = rnnsuite::impl;
 
 std::atomic<bool> failed{false};
 
@@ -19,10 +23,15 @@ void fail(benchmark::State& state, const std::string& message) {
   state.SkipWithError(message.c_str());
 }
 
+impl::run_options options_of(const run_settings& s) {
+  impl::run_options o;
+  o.threads = s.threads;
+  return o;
+}
+
 // steps/s, GFLOP/s and % of peak are rates over the measured (real) time; bytes are plain values.
 void set_counters(benchmark::State& state, const benchmark_case& c, const run_settings& s,
-                  std::size_t activation_bytes, std::size_t workspace_bytes,
-                  const agreement* checked) {
+                  std::size_t activation_bytes, const agreement* checked) {
   using counter = benchmark::Counter;
   const rnn::problem& p = c.problem;
   const double flops = c.direction == direction::fwd ? rnn::forward_flops(p)
@@ -33,53 +42,53 @@ void set_counters(benchmark::State& state, const benchmark_case& c, const run_se
   state.counters["GFLOPs"] = counter(flops * 1e-9, per_second);
   if (peak > 0) state.counters["pct_peak"] = counter(flops * 1e-9 / peak * 100, per_second);
   state.counters["activation_bytes"] = counter(double(activation_bytes));
-  state.counters["workspace_bytes"] = counter(double(workspace_bytes));
   if (checked) state.counters["agreement_error"] = counter(checked->largest_error);
 }
 
-template <class Runner>
-void time(benchmark::State& state, Runner& runner, direction d) {
+template <class Real>
+void time(benchmark::State& state, runner<Real>& r, direction d) {
   // One untimed run first: it touches every page of the workspace and scratchpad. Without it,
   // a problem that runs once per repetition (lstm_t1024_b64_i512_h512_f32, ~1 GiB of oneDNN
   // workspace) timed the kernel's first-touch page faults, and oneDNN allocates lazily.
-  runner.forward();
-  if (d == direction::fwdbwd) runner.backward();
+  r.forward();
+  if (d == direction::fwdbwd) r.backward();
   for (auto _ : state) {
-    runner.forward();
-    if (d == direction::fwdbwd) runner.backward();
+    r.forward();
+    if (d == direction::fwdbwd) r.backward();
   }
 }
 
+// Which pair's agreement gates a benchmark: any implementation against rnnsuite; rnnsuite itself
+// against oneDNN where oneDNN runs the problem (so a disagreement fails both sides, as either
+// may be the wrong one), else none.
+struct checked_pair {
+  const benchmarked* ours;
+  const benchmarked* theirs;
+};
+
 template <class Real>
-void run_rnnsuite(benchmark::State& state, const benchmark_case& c, const run_settings& s) {
+void run(benchmark::State& state, const benchmark_case& c, const run_settings& s,
+         const benchmarked& subject, std::optional<checked_pair> pair) {
   try {
     const agreement* checked = nullptr;
-    if (c.problem.precision == rnn::precision::f32) {
-      checked = &check_agreement(c.problem, s.threads);
+    if (pair) {
+      checked = &check_agreement(c.problem, s.threads, *pair->ours, *pair->theirs);
       if (!checked->failure.empty()) return fail(state, checked->failure);
     }
     const problem_data<Real> data = make_problem_data<Real>(c.problem);
-    rnnsuite_runner<Real> runner(data, s.threads);
-    time(state, runner, c.direction);
-    set_counters(state, c, s, runner.layer().activation_bytes(), runner.layer().workspace_bytes(),
-                 checked);
+    runner<Real> r(*subject.implementation, data, s.threads);
+    time(state, r, c.direction);
+    set_counters(state, c, s, r.reserve_bytes(), checked);
+  } catch (const impl::failure& e) {
+    // Declined only once prepared: reported, but not a failure of the run.
+    if (e.which() != impl::failure::kind::unsupported) failed = true;
+    state.SkipWithError((subject.label + (e.which() == impl::failure::kind::unsupported
+                                              ? ": unsupported: "
+                                              : ": ") +
+                         e.what())
+                            .c_str());
   } catch (const std::exception& e) {
-    fail(state, std::string("rnnsuite: ") + e.what());
-  }
-}
-
-void run_onednn(benchmark::State& state, const benchmark_case& c, const run_settings& s) {
-  try {
-    const agreement& checked = check_agreement(c.problem, s.threads);
-    if (!checked.failure.empty()) return fail(state, checked.failure);
-    const problem_data<float> data = make_problem_data<float>(c.problem);
-    onednn_runner runner(data);
-    time(state, runner, c.direction);
-    // oneDNN's workspace is what forward_training keeps for backward: its stored activations.
-    set_counters(state, c, s, runner.workspace_bytes(),
-                 runner.workspace_bytes() + runner.scratchpad_bytes(), &checked);
-  } catch (const std::exception& e) {
-    fail(state, std::string("onednn: ") + e.what());
+    fail(state, subject.label + ": " + e.what());
   }
 }
 
@@ -87,26 +96,41 @@ void run_onednn(benchmark::State& state, const benchmark_case& c, const run_sett
 
 bool any_benchmark_failed() { return failed; }
 
-void register_benchmarks(const std::vector<benchmark_case>& cases, const run_settings& settings) {
+void register_benchmarks(const std::vector<benchmark_case>& cases,
+                         const std::vector<benchmarked>& implementations,
+                         const run_settings& settings) {
+  const benchmarked& ours = implementations.at(0);
+  const benchmarked& onednn = implementations.at(1);
+  const impl::run_options options = options_of(settings);
+  std::set<std::string> reported;  // a problem's fwd and fwdbwd share one "unsupported" line
   for (const benchmark_case& c : cases) {
-    const std::string name =
-        rnn::format_problem(c.problem) + "/" + std::string(direction_name(c.direction)) + "/";
-    const bool f32 = c.problem.precision == rnn::precision::f32;
-    auto ours = benchmark::RegisterBenchmark(
-        (name + "rnnsuite").c_str(), [c, settings](benchmark::State& state) {
-          if (c.problem.precision == rnn::precision::f32)
-            run_rnnsuite<float>(state, c, settings);
-          else
-            run_rnnsuite<double>(state, c, settings);
-        });
-    ours->UseRealTime()->Unit(benchmark::kMillisecond);
-    if (f32)  // oneDNN 2.6 has no f64 RNN primitives
-      benchmark::RegisterBenchmark((name + "onednn").c_str(),
-                                   [c, settings](benchmark::State& state) {
-                                     run_onednn(state, c, settings);
+    const std::string descriptor = rnn::format_problem(c.problem);
+    const bool onednn_runs = !onednn.implementation->unsupported(c.problem, options);
+    for (const benchmarked& subject : implementations) {
+      if (const auto why = subject.implementation->unsupported(c.problem, options)) {
+        if (reported.insert(descriptor + "/" + subject.label).second)
+          std::fprintf(stderr, "rnnsuite-bench: unsupported, not benchmarked: %s/%s: %s\n",
+                       descriptor.c_str(), subject.label.c_str(), why->c_str());
+        continue;
+      }
+      std::optional<checked_pair> pair;
+      if (&subject != &ours)
+        pair = checked_pair{&ours, &subject};
+      else if (onednn_runs)
+        pair = checked_pair{&ours, &onednn};
+      const std::string name = descriptor + "/" + std::string(direction_name(c.direction)) + "/" +
+                               subject.label;
+      const benchmarked* who = &subject;
+      benchmark::RegisterBenchmark(name.c_str(),
+                                   [c, settings, who, pair](benchmark::State& state) {
+                                     if (c.problem.precision == rnn::precision::f32)
+                                       run<float>(state, c, settings, *who, pair);
+                                     else
+                                       run<double>(state, c, settings, *who, pair);
                                    })
           ->UseRealTime()
           ->Unit(benchmark::kMillisecond);
+    }
   }
 }
 

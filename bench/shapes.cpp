@@ -92,13 +92,30 @@ std::vector<benchmark_case> grid(std::string_view name) {
                      "' (known: smoke, short, table, default, full)");
   }
   // The sweeps cross the table's shapes: keep each (problem, direction) once, the first time.
+  return without_repeats(out);
+}
+
+std::vector<benchmark_case> without_repeats(const std::vector<benchmark_case>& cases) {
   std::vector<benchmark_case> unique;
-  for (const benchmark_case& c : out)
+  for (const benchmark_case& c : cases)
     if (std::none_of(unique.begin(), unique.end(), [&](const benchmark_case& u) {
           return u.problem == c.problem && u.direction == c.direction;
         }))
       unique.push_back(c);
   return unique;
+}
+
+std::vector<benchmark_case> problem_cases(std::string_view descriptor) {
+  rnn::problem p;
+  try {
+    p = rnn::parse_problem(descriptor);
+    rnn::validate(p);  // sizes whose tensors would not fit are refused here, not mid-run
+  } catch (const rnn::error& e) {
+    throw rnn::error("--problem: '" + std::string(descriptor) + "': " + e.what());
+  }
+  std::vector<benchmark_case> out;
+  add_both(out, p);
+  return out;
 }
 
 }  // namespace bench

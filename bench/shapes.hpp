@@ -1,6 +1,6 @@
 #pragma once
-// Which problems a run benchmarks. Every grid is a list of (problem, direction) pairs; each is
-// benchmarked for rnnsuite, and for oneDNN too when the problem is float32.
+// Which problems a run benchmarks: a grid, or problems named on the command line. Each is a list
+// of (problem, direction) pairs, benchmarked for every implementation that supports the problem.
 #include <string_view>
 #include <vector>
 
@@ -22,5 +22,13 @@ struct benchmark_case {
 // (minutes). "full": every cell × precision × direction × T × B × H of the grid, plus the
 // named shapes. Throws rnn::error naming an unknown grid.
 std::vector<benchmark_case> grid(std::string_view name);
+
+// One problem named on the command line (--problem D), fwd and fwdbwd. Throws rnn::error naming
+// the flag and the descriptor when D does not parse or its tensors would not fit in memory's
+// address range.
+std::vector<benchmark_case> problem_cases(std::string_view descriptor);
+
+// cases with each (problem, direction) kept once, where it first appears.
+std::vector<benchmark_case> without_repeats(const std::vector<benchmark_case>& cases);
 
 }  // namespace bench

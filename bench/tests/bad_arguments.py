@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """rnnsuite-bench on bad arguments (ctest label bench): each must exit 2 with a one-line error
-naming the argument and its value, having measured nothing; listing the smoke grid must still
-exit 0 with its 31 names, each exactly <descriptor>/<fwd|fwdbwd>/<rnnsuite|onednn>, and every
+naming the argument and its value, having measured nothing (bad --grid, --threads, --problem and
+--impl values included); listing the smoke grid must still exit 0 with its 31 names, each exactly
+<descriptor>/<fwd|fwdbwd>/<rnnsuite|onednn>, an --impl adds its label to each problem, and every
 output format (console, json, csv; screen and file) must write those names.
 usage: bad_arguments.py <rnnsuite-bench>
 """
@@ -31,6 +32,15 @@ BAD = [
     (["--grid=smoke", "--benchmark_time_unit=min"],
      "--benchmark_time_unit: expected one of ns, us, ms, s, got 'min'"),
     (["--grid=smoke", "--benchmark_color="], "--benchmark_color: expected auto, true or false"),
+    (["--problem=lstm_t0_b1_i1_h1_f32"],
+     "--problem: 'lstm_t0_b1_i1_h1_f32': problem descriptor 'lstm_t0_b1_i1_h1_f32': T must be >= 1"),
+    (["--problem", "foo"], "--problem: 'foo'"),
+    (["--problem=lstm_t99999999999_b99999999_i9999999_h99999_f32"],
+     "--problem: 'lstm_t99999999999_b99999999_i9999999_h99999_f32'"),
+    (["--grid=smoke", "--problem"], "--problem: expected a value after it"),
+    (["--grid=smoke", "--impl=./nonexistent.so"], "--impl './nonexistent.so'"),
+    (["--grid=smoke", "--impl", "./nonexistent.so"], "./nonexistent.so"),
+    (["--grid=smoke", "--impl=nosuch"], "--impl: unknown implementation 'nosuch'"),
 ]
 
 
@@ -60,6 +70,14 @@ def main():
                     or parts[1] not in ("fwd", "fwdbwd") or parts[2] not in ("rnnsuite", "onednn")):
                 failures.append(f"{args}: listed name {name!r} is not "
                                 f"<descriptor>/<fwd|fwdbwd>/<rnnsuite|onednn>")
+    # An --impl adds its label beside rnnsuite and oneDNN; a --problem alone replaces the grid.
+    r = subprocess.run([binary, "--problem", "gru_t5_b3_i6_h7_f32", "--impl=lib",
+                        "--benchmark_list_tests"], capture_output=True, text=True, timeout=60)
+    listed = set(r.stdout.split())
+    expected = {f"gru_t5_b3_i6_h7_f32/{d}/{label}" for d in ("fwd", "fwdbwd")
+                for label in ("rnnsuite", "onednn", "lib")}
+    if r.returncode != 0 or listed != expected:
+        failures.append(f"--problem with --impl=lib: exit {r.returncode}, listed {sorted(listed)}")
     # Every output format writes the exact names, on the screen and in the file.
     one = ["--grid=smoke", "--benchmark_filter=^gru_t5_b3_i6_h7_f32/fwd/",
            "--benchmark_min_time=0.001"]
@@ -79,7 +97,7 @@ def main():
                                     f"names {sorted(found)}")
     for f in failures:
         print("FAIL", f)
-    print(f"{len(BAD) + 5} cases, {len(failures)} failures")
+    print(f"{len(BAD) + 6} cases, {len(failures)} failures")
     return 1 if failures else 0
 
 

@@ -3,7 +3,7 @@
 benchmark JSON whose answers are worked out here independently (the targets' intervals against the
 exact bootstrap distribution of a median), its figures, its two-thread run (a process pair per
 problem) on a stand-in binary, its refusal to overwrite a report when it has nothing to render, and
-the real pipeline on the smoke grid.
+the real pipeline on the smoke grid (with a third implementation, `--impl lib`, in its JSON).
 
 usage: report.py <rnnsuite-bench>
 """
@@ -333,7 +333,9 @@ def check_nothing_overwritten(folder, failures):
 
 def check_smoke_pipeline(binary, folder, failures):
     json_path = os.path.join(folder, "smoke.json")
-    r = subprocess.run([binary, "--grid=smoke", "--benchmark_repetitions=5",
+    # With a third implementation (--impl lib, labelled "lib") beside the two the report compares:
+    # its benchmarks must not disturb the report's rnnsuite/oneDNN tables.
+    r = subprocess.run([binary, "--grid=smoke", "--impl=lib", "--benchmark_repetitions=5",
                         "--benchmark_enable_random_interleaving=true", "--benchmark_min_time=0.001",
                         f"--benchmark_out={json_path}", "--benchmark_out_format=json"],
                        capture_output=True, text=True, timeout=300)

@@ -1,14 +1,54 @@
 #!/usr/bin/env python3
-"""Benchmark smoke (ctest label bench): tiny problems, both implementations, a few seconds.
+"""Benchmark smoke (ctest label bench): tiny problems, rnnsuite and oneDNN, a few seconds.
 
 Fails when rnnsuite-bench exits non-zero, when any benchmark reports an error (Google Benchmark
 itself exits 0 after SkipWithError, so the JSON is read too), when a float32 problem lacks its
-oneDNN twin, or when a counter is missing or not positive.
+oneDNN twin, or when a counter is missing or not positive. Then --problem and --impl: named
+problems alone replace the grid, `--impl lib` runs as a third implementation labelled "lib"
+(checked against rnnsuite like any other), the JSON context names every implementation, and an
+f64 problem is not benchmarked for oneDNN, which one stderr line says, without failing the run.
 usage: smoke.py <rnnsuite-bench> <out.json>
 """
 import json
 import subprocess
 import sys
+
+NAMED = ["elman_tanh_t4_b2_i3_h5_f32", "gru_t3_b1_i4_h6_f32", "lstm_t3_b2_i3_h4_f64"]
+
+
+def named_problems(binary, out):
+    """--problem (both spellings) and --impl lib: the names, labels, context and skip line."""
+    problems = []
+    command = [binary, f"--problem={NAMED[0]}", "--problem", NAMED[1], f"--problem={NAMED[2]}",
+               "--impl", "lib", "--benchmark_min_time=0.001", f"--benchmark_out={out}",
+               "--benchmark_out_format=json"]
+    r = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    if r.returncode != 0:
+        problems.append(f"--problem/--impl run exited {r.returncode}: {r.stderr[-500:]}")
+    with open(out) as f:
+        data = json.load(f)
+    names = {b["name"] for b in data["benchmarks"]}
+    expected = {f"{d}/{direction}/{label}" for d in NAMED for direction in ("fwd", "fwdbwd")
+                for label in ("rnnsuite", "onednn", "lib") if not (d.endswith("_f64") and label == "onednn")}
+    if names != expected:
+        problems.append(f"--problem/--impl names: missing {sorted(expected - names)}, "
+                        f"unexpected {sorted(names - expected)}")
+    for b in data["benchmarks"]:
+        if b.get("error_occurred"):
+            problems.append(f"{b['name']}: {b.get('error_message')}")
+        elif b["name"].endswith("/lib") and not 0 <= b.get("agreement_error", -1) < 1e-5:
+            problems.append(f"{b['name']}: agreement_error {b.get('agreement_error')} (lib against "
+                            "rnnsuite is the same code)")
+    context = data["context"].get("implementations", "")
+    for part in ("rnnsuite: lib", "onednn: onednn", "lib: lib"):
+        if part not in context:
+            problems.append(f"context 'implementations' lacks {part!r}: {context!r}")
+    if data["context"].get("grid") != "none":
+        problems.append(f"context grid {data['context'].get('grid')!r}, expected 'none'")
+    skipped = f"unsupported, not benchmarked: {NAMED[2]}/onednn: oneDNN 2.6 has no f64"
+    if r.stderr.count(skipped) != 1:
+        problems.append(f"stderr should say once {skipped!r}: {r.stderr!r}")
+    return problems
 
 
 def main():
@@ -35,6 +75,7 @@ def main():
                 problems.append(f"{r['name']}: no oneDNN twin")
     if len(runs) != 31:
         problems.append(f"only {len(runs)} benchmarks ran, expected the smoke grid's 31")
+    problems += named_problems(binary, out + ".named.json")
     for p in problems:
         print("FAIL", p)
     print(f"{len(runs)} benchmarks, {len(problems)} problems")

@@ -1,0 +1,134 @@
+// oneDNN as an implementation under test: the concept's side (what it supports, the OpenMP
+// thread count around every call into oneDNN); onednn_rnn.cpp holds the primitives themselves.
+#include "rnnsuite/impl/onednn_implementation.hpp"
+
+#include <omp.h>
+
+#include <dnnl.hpp>
+#include <string>
+
+#include "onednn_rnn.hpp"
+#include "rnn/error.hpp"
+
+namespace rnnsuite::impl {
+namespace {
+
+// oneDNN 2.6 (Debian's build) threads through OpenMP and reads omp_get_max_threads() both when a
+// primitive is created (it sizes the scratchpad for that many threads) and when it runs. For the
+// scope of one call the count is run_options.threads; the caller's is restored after. Setting it
+// only when it differs keeps a caller that already runs at that count (rnnsuite-bench) free of
+// any change to OpenMP's state.
+class openmp_threads {
+ public:
+  explicit openmp_threads(int threads) : previous_(omp_get_max_threads()) {
+    if (threads != previous_) omp_set_num_threads(threads);
+  }
+  ~openmp_threads() {
+    if (omp_get_max_threads() != previous_) omp_set_num_threads(previous_);
+  }
+  openmp_threads(const openmp_threads&) = delete;
+  openmp_threads& operator=(const openmp_threads&) = delete;
+
+ private:
+  int previous_;
+};
+
+std::unique_ptr<onednn::rnn_primitives> make_primitives(const rnn::problem& p,
+                                                        rnn::parameters_view<float> params,
+                                                        int threads) {
+  const openmp_threads scope(threads);
+  try {
+    return std::make_unique<onednn::rnn_primitives>(p, params);
+  } catch (const dnnl::error& e) {
+    throw failure(failure::kind::error,
+                  "onednn: " + rnn::format_problem(p) + ": oneDNN rejected it: " + e.what());
+  }
+}
+
+class onednn_instance final : public instance<float> {
+ public:
+  onednn_instance(const rnn::problem& p, rnn::parameters_view<float> params, int threads)
+      : threads_(threads), primitives_(make_primitives(p, params, threads)) {}
+
+  void forward(sequence_inputs<float> in, sequence_outputs<float> out) override {
+    const openmp_threads scope(threads_);
+    primitives_->forward(in, out);
+  }
+
+  void backward(upstream_gradients<float> upstream, rnn::gradients_view<float> grads,
+                std::int64_t steps) override {
+    if (steps != 0)
+      throw failure(failure::kind::unsupported,
+                    "onednn: no truncated backward (steps " + std::to_string(steps) +
+                        "): its primitive backpropagates through all T steps");
+    if (!grads.h.empty() || !grads.c.empty())
+      throw failure(failure::kind::unsupported,
+                    "onednn: no per-step dL/dh_t or dL/dc_t: its fused backward hands out only "
+                    "dh0 and dc0");
+    const openmp_threads scope(threads_);
+    primitives_->backward(upstream, grads);
+  }
+
+  // What forward_training keeps for backward: oneDNN's workspace.
+  std::size_t reserve_bytes() const override { return primitives_->workspace_bytes(); }
+
+ private:
+  int threads_;
+  std::unique_ptr<onednn::rnn_primitives> primitives_;
+};
+
+class onednn_implementation final : public implementation {
+ public:
+  onednn_implementation() {
+    caps_.cells.assign(std::begin(rnn::all_cells), std::end(rnn::all_cells));
+    caps_.precisions = {rnn::precision::f32};
+    // oneDNN's fused backward keeps dL/dh_t and dL/dc_t of the steps inside its workspace and
+    // hands out only what reaches the initial states (diff_src_iter, diff_src_iter_c).
+    caps_.per_step_gradients = false;
+    caps_.truncation = caps_.streaming = false;
+    // Its GEMMs split work by the thread count and are not documented as run-to-run
+    // reproducible, so neither is claimed.
+    caps_.deterministic = caps_.thread_invariant = false;
+  }
+
+  std::string name() const override { return "onednn"; }
+  const capabilities& caps() const override { return caps_; }
+
+  std::optional<std::string> unsupported(const rnn::problem& p,
+                                         const run_options& options) const override {
+    if (p.precision != rnn::precision::f32)
+      return "oneDNN 2.6 has no " + std::string(rnn::precision_name(p.precision)) +
+             " RNN primitives (float32 only)";
+    if (options.streaming.k1 > 0)
+      return "oneDNN has no streaming truncated-BPTT schedule (its backward runs through all T "
+             "steps)";
+    return std::nullopt;
+  }
+
+  std::unique_ptr<instance<float>> prepare(const rnn::problem& p,
+                                           rnn::parameters_view<float> params,
+                                           const run_options& options) const override {
+    if (const auto why = unsupported(p, options)) throw failure(failure::kind::unsupported, *why);
+    if (options.threads < 1)
+      throw rnn::error("onednn: run_options.threads must be >= 1, got " +
+                       std::to_string(options.threads));
+    return std::make_unique<onednn_instance>(p, params, options.threads);
+  }
+
+  std::unique_ptr<instance<double>> prepare(const rnn::problem& p, rnn::parameters_view<double>,
+                                            const run_options& options) const override {
+    throw failure(failure::kind::unsupported,
+                  unsupported(p, options).value_or("oneDNN 2.6 has no f64 RNN primitives"));
+  }
+
+ private:
+  capabilities caps_;
+};
+
+}  // namespace
+
+std::unique_ptr<implementation> make_onednn_implementation() {
+  return std::make_unique<onednn_implementation>();
+}
+
+}  // namespace rnnsuite::impl
