@@ -24,4 +24,7 @@ expect_bad "--jobs must be in [1, 256]" verify --jobs -1
 expect_bad "--threads must be in [1, 1024], got 0" verify --threads 0
 expect_bad "T must be >= 1, got 0" verify --problem lstm_t0_b1_i1_h1_f32
 expect_bad "no --regime given is a regime of gru" verify --problem gru_t5_b2_i3_h4_f32 --regime lstm_forget_1
+expect_bad "unknown implementation 'onedn'" verify --impl onedn --problem gru_t5_b2_i3_h4_f32
+expect_bad "--timeout must be in (0, 86400] seconds, got 0" verify --timeout 0 --problem gru_t5_b2_i3_h4_f32
+expect_bad "/nonexistent/libmine.so" verify --impl /nonexistent/libmine.so --problem gru_t5_b2_i3_h4_f32
 [ "$failures" -eq 0 ] || { echo "$failures failed"; exit 1; }
