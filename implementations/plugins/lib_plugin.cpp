@@ -4,6 +4,7 @@
 // schedule), so verifying lib through this plugin gives lib's own bits. Only
 // rnnsuite_plugin_entry is exported (plugins.cmake's version script); no exception leaves a slot.
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -22,10 +23,12 @@
 
 namespace {
 
-const rnnsuite_host* host = nullptr;
+// The host's services, set by the entry (which a host may call again, from another thread).
+std::atomic<const rnnsuite_host*> host{nullptr};
 
 void log_error(const std::string& text) {
-  if (host && host->log) host->log(host->context, RNNSUITE_LOG_ERROR, text.c_str());
+  const rnnsuite_host* services = host.load();
+  if (services && services->log) services->log(services->context, RNNSUITE_LOG_ERROR, text.c_str());
 }
 
 // Runs one slot's body; every exception becomes a status with its text logged.
@@ -348,7 +351,7 @@ const rnnsuite_plugin table = {RNNSUITE_PLUGIN_ABI_MAJOR, RNNSUITE_PLUGIN_ABI_MI
 
 extern "C" RNNSUITE_PLUGIN_EXPORT const rnnsuite_plugin* rnnsuite_plugin_entry(
     std::uint32_t host_abi_major, std::uint32_t, const rnnsuite_host* services) {
-  host = services;
+  host.store(services);
   if (host_abi_major != RNNSUITE_PLUGIN_ABI_MAJOR) {
     log_error("rnnsuite lib plugin speaks ABI " + std::to_string(RNNSUITE_PLUGIN_ABI_MAJOR) +
               ", the host " + std::to_string(host_abi_major));

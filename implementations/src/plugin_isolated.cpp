@@ -76,7 +76,7 @@ class isolated_session {
                    double timeout_seconds)
       : library_(std::move(library)), timeout_(timeout_seconds),
         memory_(std::max<std::size_t>(largest_call_bytes(p), tensor_alignment)),
-        runner_(plugin_runner_path(), library_->path(), memory_.fd()) {
+        runner_(plugin_runner_path(), library_->load_path(), memory_.fd()) {
     reply_header hello;
     receive("starting the runner", hello, std::chrono::steady_clock::now() + timeout());
   }

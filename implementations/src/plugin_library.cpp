@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 
 #include <cstring>
+#include <filesystem>
 
 #include "rnn/error.hpp"
 
@@ -18,6 +19,15 @@ std::string with_log(const std::string& what, const std::string& logged) {
 
 std::string version(std::uint32_t major, std::uint32_t minor) {
   return std::to_string(major) + "." + std::to_string(minor);
+}
+
+// A file named without a '/' is still a file here (dlopen would search the library path for
+// it), and the runner gets the same absolute path.
+std::string absolute_if_file(const std::string& path) {
+  std::error_code ignored;
+  if (path.empty() || !std::filesystem::exists(path, ignored)) return path;
+  const std::filesystem::path absolute = std::filesystem::absolute(path, ignored);
+  return absolute.empty() ? path : absolute.string();
 }
 
 }  // namespace
@@ -46,20 +56,21 @@ void plugin_library::fail(const std::string& what, const std::string& logged) co
   throw rnn::error("plugin " + path_ + ": " + with_log(what, logged));
 }
 
-plugin_library::plugin_library(const std::string& path) : path_(path), who_("plugin " + path) {
+plugin_library::plugin_library(const std::string& path)
+    : path_(path), load_path_(absolute_if_file(path)), who_("plugin " + path) {
   plugin_log::capture log;
   const fp_guard environment;
   // RTLD_NODELETE: a plugin's threads, thread_local destructors or a pointer to the host
   // services may outlive the table; a process loads a plugin once, so unloading buys nothing.
   dlerror();
-  handle_.reset(dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE));
+  handle_.reset(dlopen(load_path_.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE));
   if (!handle_) {
     const char* why = dlerror();
     fail(std::string("cannot be loaded: ") + (why ? why : "dlopen failed"));
   }
   if (const std::string change = environment.changed("loading it"); !change.empty())
-    fail(change + "; was it built with -ffast-math? Build it without, or link with "
-                  "-mno-daz-ftz");
+    fail(change + "; was it linked with -ffast-math, which adds crtfastmath.o? Link it "
+                  "without");
   void* entry_symbol = dlsym(handle_.get(), RNNSUITE_PLUGIN_ENTRY_NAME);
   if (!entry_symbol)
     fail("exports no symbol " RNNSUITE_PLUGIN_ENTRY_NAME

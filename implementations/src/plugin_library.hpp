@@ -29,6 +29,8 @@ class plugin_library {
   plugin_library& operator=(const plugin_library&) = delete;
 
   const std::string& path() const { return path_; }
+  // What dlopen got: the absolute path of an existing file (the runner loads the same).
+  const std::string& load_path() const { return load_path_; }
   const std::string& name() const { return name_; }
   // "plugin 'mykernel 0.3' (./libmine.so)": how every message names it.
   const std::string& who() const { return who_; }
@@ -41,7 +43,7 @@ class plugin_library {
  private:
   [[noreturn]] void fail(const std::string& what, const std::string& logged = {}) const;
 
-  std::string path_, name_, who_;
+  std::string path_, load_path_, name_, who_;
   struct close_handle {
     void operator()(void* handle) const;
   };

@@ -1,5 +1,6 @@
 /* Built against a future ABI 1.7: a bigger table with a slot this host does not know. It must
- * load, and the host must not read past the 1.0 slots. */
+ * load, and the host must not read past the 1.0 slots. It claims neither truncation nor per-step
+ * gradients, so the host must decline those before calling it. */
 #include "fixture.h"
 
 typedef struct future_plugin {
@@ -9,8 +10,14 @@ typedef struct future_plugin {
 
 static int32_t future_function(void) { return RNNSUITE_INTERNAL; }
 
+static int32_t plain_get_caps(rnnsuite_caps* caps) {
+  fixture_get_caps(caps);
+  caps->flags = 0;
+  return RNNSUITE_OK;
+}
+
 static const future_plugin table = {
-    {RNNSUITE_PLUGIN_ABI_MAJOR, 7, sizeof(future_plugin), 0, "fixture abi 1.7", fixture_get_caps,
+    {RNNSUITE_PLUGIN_ABI_MAJOR, 7, sizeof(future_plugin), 0, "fixture abi 1.7", plain_get_caps,
      fixture_check, fixture_create, fixture_workspace_sizes, fixture_forward, fixture_backward, NULL},
     future_function};
 
