@@ -6,7 +6,8 @@
 #      linked against librnnsuite.a);
 #   4. a CMake project links rnnsuite::lib from the package (which must not need xsimd);
 #   5. examples/plugin configures with find_package(rnnsuite) and builds warning-free (-Werror),
-#      exporting one symbol;
+#      exporting one symbol, and answers declined requests and wrong arguments as the ABI says
+#      (example_plugin_abi.cpp, calling it directly);
 #   6. the installed `rnnsuite verify --impl <plugin> --profile quick` exits 0 on the plugin, and
 #      1 with a FAIL line on its planted-bug copy (quick's GRU problems, where the bug is).
 # Usage: example_plugin.sh CMAKE BUILD_DIR EXAMPLE_SOURCE_DIR
@@ -109,6 +110,14 @@ for so in "$plugin" "$mutant"; do
   [[ $exported == rnnsuite_plugin_entry ]] || fail "$so exports '$exported', not rnnsuite_plugin_entry alone"
 done
 
+step "5b. the plugin's answers to declined requests and wrong arguments (example_plugin_abi.cpp)"
+# shellcheck disable=SC2046
+quietly "$work/abi_build.log" c++ -std=c++20 -Wall -Wextra -Werror \
+  $(pkg-config --cflags rnnsuite-plugin-api) "$(dirname "$0")/example_plugin_abi.cpp" -ldl \
+  -o "$work/example_plugin_abi"
+quietly "$work/abi_run.log" "$work/example_plugin_abi" "$plugin"
+tail -n 1 "$work/abi_run.log"
+
 # Runs the installed rnnsuite verify's quick profile on one plugin (extra arguments added), prints
 # its summary and sets verify_status; the run must name the plugin as the implementation under test.
 verify() {
@@ -129,14 +138,15 @@ if [[ $verify_status -ne 0 ]]; then
   grep -E 'FAIL|MISTRUSTED|rror' "$work/verify_plugin.txt" | head -n 40 >&2 || true
   fail "rnnsuite verify exited $verify_status on the example plugin (expected 0)"
 fi
-passes=$(grep -c ' PASS' "$work/verify_plugin.txt" || true)
+# Result rows only, not the summary line ("... leg results in ...: 136 PASS ...").
+passes=$(grep -v 'leg results in' "$work/verify_plugin.txt" | grep -c ' PASS' || true)
 [[ $passes -gt 0 ]] || fail "rnnsuite verify printed no PASS for the example plugin"
 
 # The planted bug is in GRU's backward (src/cells.hpp): quick's GRU problems are the ones that can
 # catch it, and running only them keeps this test well inside its time limit.
 step "6b. rnnsuite verify --impl $(basename "$mutant") --profile quick --cells gru: expect exit 1 and a FAIL"
 verify "$mutant" "$work/verify_mutant.txt" --cells gru
-failures=$(grep -c ' FAIL' "$work/verify_mutant.txt" || true)
+failures=$(grep -v 'leg results in' "$work/verify_mutant.txt" | grep -c ' FAIL' || true)
 if [[ $verify_status -ne 1 || $failures -eq 0 ]]; then
   tail -n 40 "$work/verify_mutant.txt" >&2
   fail "rnnsuite verify exited $verify_status with $failures FAIL line(s) on the mutant (expected 1, >= 1)"

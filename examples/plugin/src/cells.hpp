@@ -48,9 +48,15 @@ void elman_forward(int32_t cell, int64_t H,
     const Real a = proj_x[j] + proj_h[j];
     Real activation;
     switch (cell) {
-      case RNNSUITE_CELL_ELMAN_TANH: activation = std::tanh(a); break;
-      case RNNSUITE_CELL_ELMAN_SIGMOID: activation = sigmoid(a); break;
-      default: activation = a > Real(0) ? a : Real(0); break;  // RNNSUITE_CELL_ELMAN_RELU
+      case RNNSUITE_CELL_ELMAN_TANH:
+        activation = std::tanh(a);
+        break;
+      case RNNSUITE_CELL_ELMAN_SIGMOID:
+        activation = sigmoid(a);
+        break;
+      default:  // RNNSUITE_CELL_ELMAN_RELU
+        activation = a > Real(0) ? a : Real(0);
+        break;
     }
     gates[j] = activation;
     h[j] = activation;
@@ -68,9 +74,15 @@ void elman_backward(int32_t cell, int64_t H,
     const Real h = gates[j];
     Real derivative;  // f'(a), from f(a)
     switch (cell) {
-      case RNNSUITE_CELL_ELMAN_TANH: derivative = Real(1) - h * h; break;
-      case RNNSUITE_CELL_ELMAN_SIGMOID: derivative = h * (Real(1) - h); break;
-      default: derivative = h > Real(0) ? Real(1) : Real(0); break;  // ReLU; f'(0) taken as 0
+      case RNNSUITE_CELL_ELMAN_TANH:
+        derivative = Real(1) - h * h;
+        break;
+      case RNNSUITE_CELL_ELMAN_SIGMOID:
+        derivative = h * (Real(1) - h);
+        break;
+      default:  // ReLU, with f'(0) taken as 0
+        derivative = h > Real(0) ? Real(1) : Real(0);
+        break;
     }
     delta_ih[j] = dh[j] * derivative;
     delta_hh[j] = delta_ih[j];
@@ -177,10 +189,10 @@ void gru_backward(int64_t H,
     delta_hh[H + j] = delta_z;
     delta_hh[2 * H + j] = delta_n * r;  // r multiplies W_hn h_{t-1} + b_hn in the forward
 #ifdef RNNSUITE_EXAMPLE_PLANTED_BUG
-    // PLANTED BUG (librnnsuite_example_plugin_mutant.so only): the direct path h_t = ... + z*h_{t-1}
-    // is forgotten, so dL/dh_{t-1} gets only W_hh^T delta_hh. A realistic slip: the path carries no
-    // weight. rnnsuite verify catches it in every GRU regime (gru_update_1 most of all, where
-    // z ~ 0.98 and this path carries nearly all of the gradient).
+    // PLANTED BUG (librnnsuite_example_plugin_mutant.so only): the direct path h_t = ... +
+    // z*h_{t-1} is forgotten, so dL/dh_{t-1} gets only W_hh^T delta_hh. A realistic slip: the path
+    // carries no weight. rnnsuite verify catches it in every GRU regime (gru_update_1 most of all,
+    // where z ~ 0.98 and this path carries nearly all of the gradient).
     dh[j] = Real(0);
 #else
     dh[j] = dh[j] * z;

@@ -82,15 +82,15 @@ struct forward_arrays {
 
 template <class Real>
 struct backward_arrays {
-  const Real* grad_output;  // T×B×H: dL/dh_t from the loss
-  const Real* grad_h_n;     // B×H, or NULL: zero
-  const Real* grad_c_n;     // B×H (LSTM), or NULL: zero
+  const Real* grad_output;                    // T×B×H: dL/dh_t from the loss
+  const Real* grad_h_n;                       // B×H, or NULL: zero
+  const Real* grad_c_n;                       // B×H (LSTM), or NULL: zero
   parameter_gradients<Real> grad_parameters;  // all four wanted
-  Real* grad_x;             // T×B×I, or NULL: not wanted
-  Real* grad_h0;            // B×H, or NULL
-  Real* grad_c0;            // B×H (LSTM), or NULL
-  Real* grad_h;             // T×B×H, or NULL: the total dL/dh_t of every step
-  Real* grad_c;             // T×B×H (LSTM), or NULL: the total dL/dc_t of every step
+  Real* grad_x;                               // T×B×I, or NULL: not wanted
+  Real* grad_h0;                              // B×H, or NULL
+  Real* grad_c0;                              // B×H (LSTM), or NULL
+  Real* grad_h;                               // T×B×H, or NULL: the total dL/dh_t of every step
+  Real* grad_c;  // T×B×H (LSTM), or NULL: the total dL/dc_t of every step
 };
 
 // y = W v + b, W rows×cols (row-major), y and b rows long.
@@ -142,8 +142,8 @@ class layer {
 
     for (int64_t t = 0; t < T; ++t) {
       for (int64_t b = 0; b < B; ++b) {
-        const int64_t row = t * B + b;     // (t, b) in T×B
-        const int64_t next = row + B;      // (t + 1, b): where h_t is saved
+        const int64_t row = t * B + b;  // (t, b) in T×B
+        const int64_t next = row + B;   // (t + 1, b): where h_t is saved
         const Real* x_t = saved.x + row * I;
         const Real* h_prev = saved.h + row * H;
         Real* h_t = saved.h + next * H;
@@ -156,8 +156,8 @@ class layer {
                          saved.c + next * H, h_t);
             break;
           case RNNSUITE_CELL_GRU:
-            gru_forward(H, buffers.proj_x, buffers.proj_h, h_prev, gates,
-                        saved.hidden_n + row * H, h_t);
+            gru_forward(H, buffers.proj_x, buffers.proj_h, h_prev, gates, saved.hidden_n + row * H,
+                        h_t);
             break;
           default:
             elman_forward(s_.cell, H, buffers.proj_x, buffers.proj_h, gates, h_t);
@@ -173,11 +173,11 @@ class layer {
   // Backpropagation through the last `window` steps (1 <= window <= T; T is full BPTT). Steps
   // before the window get no gradient, and dh0, dc0 are zero unless the window is all T steps.
   // Every gradient asked for is overwritten.
-  void backward(const backward_arrays<Real>& a, int64_t window, const void* reserve,
+  void backward(const backward_arrays<Real>& a, int64_t window, void* reserve,
                 void* scratch) const {
     const int64_t T = s_.T, B = s_.B, I = s_.I, H = s_.H, GH = s_.GH;
     const bool lstm = s_.cell == RNNSUITE_CELL_LSTM;
-    const saved_activations<Real> saved(s_, const_cast<void*>(reserve));
+    const saved_activations<Real> saved(s_, reserve);  // read only
     step_buffers<Real> buffers(s_, scratch);
     const parameter_gradients<Real>& grads = a.grad_parameters;
     Real* delta_ih = buffers.proj_x;  // forward's projections are dead now: reuse them
@@ -220,7 +220,8 @@ class layer {
         }
         // dh now holds the part of dL/dh_{t-1} that bypasses W_hh; add the part through it.
         add_transposed_product(GH, H, weight_hh_.data(), delta_hh, dh);
-        if (a.grad_x) add_transposed_product(GH, I, weight_ih_.data(), delta_ih, a.grad_x + row * I);
+        if (a.grad_x)
+          add_transposed_product(GH, I, weight_ih_.data(), delta_ih, a.grad_x + row * I);
         add_outer_product(GH, I, delta_ih, saved.x + row * I, grads.weight_ih, grads.bias_ih);
         add_outer_product(GH, H, delta_hh, h_prev, grads.weight_hh, grads.bias_hh);
       }
@@ -235,8 +236,10 @@ class layer {
  private:
   // to = from, or zeros where from is NULL.
   static void fill_or_copy(const Real* from, int64_t n, Real* to) {
-    if (from) std::copy(from, from + n, to);
-    else std::fill(to, to + n, Real(0));
+    if (from)
+      std::copy(from, from + n, to);
+    else
+      std::fill(to, to + n, Real(0));
   }
 
   sizes s_;

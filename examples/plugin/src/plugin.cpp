@@ -7,10 +7,11 @@
 // truncated BPTT with every gradient (per-step dL/dh_t and dL/dc_t included). It computes on the
 // calling thread only, whatever options.threads allows, so its results are the same bits for any
 // thread count. It declines the streaming schedule (RNNSUITE_EXTENSION_STREAMING).
+#include "rnnsuite/plugin.h"
+
 #include <atomic>
 #include <cstdint>
 #include <exception>
-#include <memory>
 #include <new>
 #include <string>
 #include <type_traits>
@@ -19,7 +20,6 @@
 #include "arguments.hpp"
 #include "errors.hpp"
 #include "layer.hpp"
-#include "rnnsuite/plugin.h"
 #include "sizes.hpp"
 
 // The name in rnnsuite's reports; CMake gives the planted-bug build its own.
@@ -82,6 +82,14 @@ Real* as(void* data) {
   return static_cast<Real*>(data);
 }
 
+// A new instance holding its own copy of the weights (the host lends them to create() only).
+template <class Real>
+rnnsuite_instance* new_instance(const example::sizes& s, const example::checked_parameter_list& p) {
+  return new rnnsuite_instance(
+      s, example::parameters<Real>{as<Real>(p.weight_ih), as<Real>(p.weight_hh),
+                                   as<Real>(p.bias_ih), as<Real>(p.bias_hh)});
+}
+
 rnnsuite_instance& checked_instance(rnnsuite_instance* instance) {
   if (!instance) example::invalid_argument("instance is NULL");
   return *instance;
@@ -124,14 +132,10 @@ int32_t create(const rnnsuite_problem* problem, const rnnsuite_options* options,
     if (!instance) example::invalid_argument("instance (the result's address) is NULL");
     *instance = nullptr;
     const example::sizes s = example::checked_problem(problem, options);
-    const example::checked_parameter_list p = example::checked_parameters(parameters, "parameters", s);
-    auto make = [&]<class Real>() {
-      return std::make_unique<rnnsuite_instance>(
-          s, example::parameters<Real>{as<Real>(p.weight_ih), as<Real>(p.weight_hh),
-                                       as<Real>(p.bias_ih), as<Real>(p.bias_hh)});
-    };
-    *instance = (s.dtype == RNNSUITE_DTYPE_F64 ? make.operator()<double>() : make.operator()<float>())
-                    .release();
+    const example::checked_parameter_list p =
+        example::checked_parameters(parameters, "parameters", s);
+    *instance =
+        s.dtype == RNNSUITE_DTYPE_F64 ? new_instance<double>(s, p) : new_instance<float>(s, p);
   });
 }
 
@@ -158,12 +162,15 @@ int32_t forward(rnnsuite_instance* instance, const rnnsuite_forward_args* args) 
         [&]<class Real>(example::layer<Real>& layer) {
           using example::checked_tensor;
           const example::forward_arrays<Real> arrays{
-              as<Real>(checked_tensor(args->x, "x", s, {s.T, s.B, s.I}, "T×B×I", presence::required)),
-              as<Real>(checked_tensor(args->h0, "h0", s, {1, s.B, s.H}, "(L·D)×B×H", presence::optional)),
+              as<Real>(
+                  checked_tensor(args->x, "x", s, {s.T, s.B, s.I}, "T×B×I", presence::required)),
+              as<Real>(checked_tensor(args->h0, "h0", s, {1, s.B, s.H}, "(L·D)×B×H",
+                                      presence::optional)),
               as<Real>(checked_tensor(args->c0, "c0", s, {1, s.B, s.H}, "(L·D)×B×H", lstm_only)),
               as<Real>(checked_tensor(args->output, "output", s, {s.T, s.B, s.H}, "T×B×(D·H)",
                                       presence::required)),
-              as<Real>(checked_tensor(args->h_n, "h_n", s, {1, s.B, s.H}, "(L·D)×B×H", presence::required)),
+              as<Real>(checked_tensor(args->h_n, "h_n", s, {1, s.B, s.H}, "(L·D)×B×H",
+                                      presence::required)),
               as<Real>(checked_tensor(args->c_n, "c_n", s, {1, s.B, s.H}, "(L·D)×B×H",
                                       lstm ? presence::required : presence::absent))};
           layer.forward(arrays, args->reserve, args->scratch);
@@ -198,7 +205,8 @@ int32_t backward(rnnsuite_instance* instance, const rnnsuite_backward_args* args
                                       presence::optional)),
               as<Real>(checked_tensor(args->grad_c_n, "grad_c_n", s, {1, s.B, s.H}, "(L·D)×B×H",
                                       lstm_only)),
-              {as<Real>(g.weight_ih), as<Real>(g.weight_hh), as<Real>(g.bias_ih), as<Real>(g.bias_hh)},
+              {as<Real>(g.weight_ih), as<Real>(g.weight_hh), as<Real>(g.bias_ih),
+               as<Real>(g.bias_hh)},
               as<Real>(checked_tensor(args->grad_x, "grad_x", s, {s.T, s.B, s.I}, "T×B×I",
                                       presence::optional)),
               as<Real>(checked_tensor(args->grad_h0, "grad_h0", s, {1, s.B, s.H}, "(L·D)×B×H",
@@ -215,7 +223,9 @@ int32_t backward(rnnsuite_instance* instance, const rnnsuite_backward_args* args
   });
 }
 
-void destroy(rnnsuite_instance* instance) noexcept { delete instance; }
+void destroy(rnnsuite_instance* instance) noexcept {
+  delete instance;
+}
 
 const rnnsuite_plugin the_plugin = {
     .abi_major = RNNSUITE_PLUGIN_ABI_MAJOR,

@@ -12,14 +12,18 @@ namespace {
 // below 2^62, the sum of two counts cannot overflow, and every int64 index into an array is exact.
 constexpr std::uint64_t largest_count = std::uint64_t(1) << 59;
 
+[[noreturn]] void too_large(const char* what) {
+  unsupported(std::string("the problem is too large: ") + what);
+}
+
 std::uint64_t checked(std::uint64_t value, const char* what) {
-  if (value > largest_count) unsupported(std::string("the problem is too large: ") + what);
+  if (value > largest_count) too_large(what);
   return value;
 }
 
 std::uint64_t times(std::uint64_t a, std::uint64_t b, const char* what) {
   std::uint64_t product = 0;
-  if (__builtin_mul_overflow(a, b, &product)) return checked(largest_count + 1, what);
+  if (__builtin_mul_overflow(a, b, &product)) too_large(what);
   return checked(product, what);
 }
 
