@@ -22,7 +22,9 @@
  * - Error and diagnostic text goes through the host's log callback; the host copies it.
  * - The host owns all memory it passes: tensors are borrowed for one call, never freed or kept
  *   by the plugin. Private state (packed weights, say) lives in the opaque instance.
- * - An instance is called from one thread at a time. options.threads is a hard cap on the
+ * - get_caps, check and create may be called from several threads at once (rnnsuite verify
+ *   checks problems in parallel); an instance is called from one thread at a time. The
+ *   plugin is never unloaded while the process runs. options.threads is a hard cap on the
  *   threads the plugin uses for it, and a plugin never changes CPU affinity or the
  *   floating-point environment (MXCSR): the host checks it after every call.
  * - backward overwrites every gradient it is given (never accumulates).
