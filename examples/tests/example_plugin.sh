@@ -21,6 +21,15 @@ cmake_command=$1
 build_dir=$2
 example_source=$3
 
+# The build's compiler and flags (examples/CMakeLists.txt sets them; a sanitizer build's installed
+# library links only with the same runtime), and the time one verify run may take.
+cxx=${RNNSUITE_TEST_CXX:-c++}
+cxxflags=${RNNSUITE_TEST_CXXFLAGS:-}
+ldflags=${RNNSUITE_TEST_LDFLAGS:-}
+verify_seconds=${RNNSUITE_TEST_VERIFY_SECONDS:-200}
+read -r -a cxxflag_list <<<"$cxxflags"
+read -r -a ldflag_list <<<"$ldflags"
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/rnnsuite-example-plugin.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 prefix=$work/prefix
@@ -76,8 +85,8 @@ int main() {
 }
 EOF
 # shellcheck disable=SC2046
-quietly "$work/lib_pc.log" c++ -std=c++20 -Wall -Wextra -Werror "$work/problem.cpp" \
-  $(pkg-config --cflags --libs rnnsuite) -o "$work/problem_pc"
+quietly "$work/lib_pc.log" "$cxx" -std=c++20 -Wall -Wextra -Werror "${cxxflag_list[@]}" \
+  "$work/problem.cpp" $(pkg-config --cflags --libs rnnsuite) "${ldflag_list[@]}" -o "$work/problem_pc"
 "$work/problem_pc" || fail "a program linked with pkg-config's rnnsuite flags did not run"
 
 step "4. find_package(rnnsuite) and rnnsuite::lib"
@@ -92,14 +101,16 @@ target_compile_features(problem PRIVATE cxx_std_20)
 target_link_libraries(problem PRIVATE rnnsuite::lib)
 EOF
 quietly "$work/lib_cmake.log" "$cmake_command" -S "$work/lib-consumer" -B "$work/lib-consumer/build" \
-  -DCMAKE_PREFIX_PATH="$prefix"
+  -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_CXX_FLAGS="$cxxflags" \
+  -DCMAKE_EXE_LINKER_FLAGS="$ldflags"
 quietly "$work/lib_build.log" "$cmake_command" --build "$work/lib-consumer/build"
 "$work/lib-consumer/build/problem" || fail "a CMake project linked with rnnsuite::lib did not run"
 
 step "5. examples/plugin against the installed package"
 plugin_build=$work/plugin-build
 quietly "$work/plugin_cmake.log" "$cmake_command" -S "$example_source" -B "$plugin_build" \
-  -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_FLAGS=-Werror
+  -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_CXX_COMPILER="$cxx" \
+  -DCMAKE_CXX_FLAGS="-Werror $cxxflags"
 found=$(sed -n 's/^rnnsuite_DIR:PATH=//p' "$plugin_build/CMakeCache.txt")
 [[ $found == "$prefix"/* ]] || fail "the example found rnnsuite at $found, not in $prefix"
 quietly "$work/plugin_build.log" "$cmake_command" --build "$plugin_build" -j 2
@@ -112,9 +123,9 @@ done
 
 step "5b. the plugin's answers to declined requests and wrong arguments (example_plugin_abi.cpp)"
 # shellcheck disable=SC2046
-quietly "$work/abi_build.log" c++ -std=c++20 -Wall -Wextra -Werror \
+quietly "$work/abi_build.log" "$cxx" -std=c++20 -Wall -Wextra -Werror "${cxxflag_list[@]}" \
   $(pkg-config --cflags rnnsuite-plugin-api) "$(dirname "$0")/example_plugin_abi.cpp" -ldl \
-  -o "$work/example_plugin_abi"
+  "${ldflag_list[@]}" -o "$work/example_plugin_abi"
 quietly "$work/abi_run.log" "$work/example_plugin_abi" "$plugin"
 tail -n 1 "$work/abi_run.log"
 
@@ -124,7 +135,7 @@ verify() {
   local so=$1 out=$2
   shift 2
   set +e
-  timeout 200 "$prefix/bin/rnnsuite" verify --impl "$so" --profile quick --jobs 2 "$@" >"$out" 2>&1
+  timeout "$verify_seconds" "$prefix/bin/rnnsuite" verify --impl "$so" --profile quick --jobs 2 "$@" >"$out" 2>&1
   verify_status=$?
   set -e
   tail -n 3 "$out"
