@@ -50,7 +50,8 @@ void to_pytorch_rows(rnn::cell c, const dnnl::memory& from, std::int64_t H, std:
                      std::span<float> to) {
   const dnnl::memory::desc d = from.get_desc();
   const dnnl_dims_t& strides = d.data.format_desc.blocking.strides;
-  const std::int64_t input_stride = strides[2], gate_stride = strides[3], output_stride = strides[4];
+  const std::int64_t input_stride = strides[2], gate_stride = strides[3];
+  const std::int64_t output_stride = strides[4];
   const float* source = static_cast<const float*>(from.get_data_handle());
   constexpr std::int64_t tile = 16;
   for (int g = 0; g < rnn::gate_count(c); ++g) {
@@ -167,8 +168,8 @@ void rnn_primitives::state::build(rnn::parameters_view<float> params, MakeFwd ma
   const dnnl::memory workspace_memory(forward_pd.workspace_desc(), engine);
   workspace = forward_pd.workspace_desc().get_size();
   scratchpad = forward_pd.scratchpad_desc().get_size() + backward_pd.scratchpad_desc().get_size();
-  x = memory(layer_in, tag::tnc), h0 = memory(state, tag::ldnc), output = memory(layer_out, tag::tnc),
-  h_n = memory(state, tag::ldnc);
+  x = memory(layer_in, tag::tnc), h0 = memory(state, tag::ldnc);
+  output = memory(layer_out, tag::tnc), h_n = memory(state, tag::ldnc);
   const dnnl::memory b = memory(bias, tag::ldgo, bias_blocks.data());
   forward_args = {{DNNL_ARG_SRC_LAYER, x}, {DNNL_ARG_SRC_ITER, h0},
                   {DNNL_ARG_WEIGHTS_LAYER,

@@ -96,11 +96,16 @@ void expect_agreement(const rnn::problem& p, const run_result& onednn, const run
     const char* name;
     const floats& theirs;
     const floats& ours;
-  } tensors[] = {{"output", onednn.output, lib.output}, {"h_n", onednn.h_n, lib.h_n},
-                 {"c_n", onednn.c_n, lib.c_n},          {"grad weight_ih", onednn.w_ih, lib.w_ih},
-                 {"grad weight_hh", onednn.w_hh, lib.w_hh}, {"grad bias_ih", onednn.b_ih, lib.b_ih},
-                 {"grad bias_hh", onednn.b_hh, lib.b_hh}, {"grad x", onednn.x, lib.x},
-                 {"grad h0", onednn.h0, lib.h0},        {"grad c0", onednn.c0, lib.c0}};
+  } tensors[] = {{"output", onednn.output, lib.output},
+                 {"h_n", onednn.h_n, lib.h_n},
+                 {"c_n", onednn.c_n, lib.c_n},
+                 {"grad weight_ih", onednn.w_ih, lib.w_ih},
+                 {"grad weight_hh", onednn.w_hh, lib.w_hh},
+                 {"grad bias_ih", onednn.b_ih, lib.b_ih},
+                 {"grad bias_hh", onednn.b_hh, lib.b_hh},
+                 {"grad x", onednn.x, lib.x},
+                 {"grad h0", onednn.h0, lib.h0},
+                 {"grad c0", onednn.c0, lib.c0}};
   for (const auto& t : tensors)
     EXPECT_LE(relative_error(t.theirs, t.ours), bound)
         << rnn::format_problem(p) << ": " << t.name;
