@@ -9,7 +9,8 @@
 #      exporting one symbol, and answers declined requests and wrong arguments as the ABI says
 #      (example_plugin_abi.cpp, calling it directly);
 #   6. the installed `rnnsuite verify --impl <plugin> --profile quick` exits 0 on the plugin, and
-#      1 with a FAIL line on its planted-bug copy (quick's GRU problems, where the bug is).
+#      1 with a FAIL line on its planted-bug copy (quick's GRU problems, where the bug is);
+#   7. the installed rnnsuite-bench (when built) times the plugin beside rnnsuite and oneDNN.
 # Usage: example_plugin.sh CMAKE BUILD_DIR EXAMPLE_SOURCE_DIR
 set -euo pipefail
 
@@ -163,3 +164,16 @@ if [[ $verify_status -ne 1 || $failures -eq 0 ]]; then
   fail "rnnsuite verify exited $verify_status with $failures FAIL line(s) on the mutant (expected 1, >= 1)"
 fi
 echo "example plugin: exit 0, $passes PASS line(s); mutant: exit 1, $failures FAIL line(s)"
+
+# The installed benchmark times any plugin beside rnnsuite and oneDNN (issue 23, item 5); absent
+# from builds without it (RNNSUITE_BUILD_BENCH=OFF, the asan preset).
+if [[ -x $prefix/bin/rnnsuite-bench ]]; then
+  step "7. rnnsuite-bench --impl $(basename "$plugin") --problem lstm_t16_b4_i32_h32_f32"
+  quietly "$work/bench.log" timeout 120 "$prefix/bin/rnnsuite-bench" --impl "$plugin" \
+    --problem lstm_t16_b4_i32_h32_f32 --benchmark_min_time=0.01
+  for row in 'fwdbwd/rnnsuite ' 'fwdbwd/onednn ' 'fwdbwd/rnnsuite_example_plugin'; do
+    grep -qF "lstm_t16_b4_i32_h32_f32/$row" "$work/bench.log" ||
+      fail "rnnsuite-bench printed no '$row' row: $(cat "$work/bench.log")"
+  done
+  grep '/fwdbwd/' "$work/bench.log"
+fi
