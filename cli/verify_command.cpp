@@ -324,8 +324,8 @@ int run_verify(const verify_args& a) {
         if (!error.empty()) {
           // An implementation's error is not a verdict: name it at once, go on, exit 2 at the end.
           clear_progress();
-          std::fprintf(stderr, "rnnsuite verify: %s: %s: %s\n", implementation->name().c_str(),
-                       mine[k].r.name().c_str(), error.c_str());
+          std::fprintf(stderr, "rnnsuite verify: %s: %s\n", mine[k].r.name().c_str(),
+                       error.c_str());
           if (failure.empty()) failure = mine[k].r.name() + ": " + error;
           ++errors;
         }
