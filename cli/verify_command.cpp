@@ -255,6 +255,11 @@ void in_order_on_threads(std::size_t n, std::size_t jobs, const std::vector<doub
 std::vector<v::leg_result> run_unit(const unit& u, const impl::implementation& implementation,
                                     const std::vector<rnn::isa>& isas) {
   std::vector<v::leg_result> out;
+  // Declined: no reference is computed for it, nor legs b and c, which would grade nothing here.
+  if (const auto why = v::declined_by(implementation, u.r)) {
+    out.push_back(v::unsupported_result(implementation, u.r, *why));
+    return out;
+  }
   const v::fast_path_check check(u.r);
   if (implementation.name() == "lib")
     for (rnn::isa isa : isas) out.push_back(check.run(isa));

@@ -109,14 +109,25 @@ impl::run_options options_of(const execution& how, std::optional<rnn::isa> isa) 
   return o;
 }
 
-// Why `implementation` cannot run this regime, before anything runs; empty if it can.
-std::optional<std::string> declined(const impl::implementation& implementation,
-                                    const regime& r, const impl::run_options& options) {
+}  // namespace
+
+std::optional<std::string> declined_by(const impl::implementation& implementation,
+                                       const regime& r) {
   const impl::capabilities& caps = implementation.caps();
   if (r.run.truncation > 0 && !caps.truncation) return "no truncated backward";
   if (r.run.streaming.k1 > 0 && !caps.streaming) return "no streaming k1/k2 schedule";
-  return implementation.unsupported(r.problem, options);
+  return implementation.unsupported(r.problem, options_of(r.run, std::nullopt));
 }
+
+leg_result unsupported_result(const impl::implementation& implementation, const regime& r,
+                              const std::string& why) {
+  leg_result out;
+  out.leg = "fast", out.problem = r.name(), out.implementation = implementation.name();
+  out.outcome = verdict::unsupported, out.note = why;
+  return out;
+}
+
+namespace {
 
 template <class F>
 leg_result run_as(const auto& s, const impl::implementation& implementation,
@@ -128,7 +139,7 @@ leg_result run_as(const auto& s, const impl::implementation& implementation,
     r.isa = std::string(rnn::isa_name(isa.value_or(rnn::default_isa())));
   const execution& how = s.r.run;
   const impl::run_options options = options_of(how, isa);
-  if (const auto why = declined(implementation, s.r, options)) {
+  if (const auto why = declined_by(implementation, s.r)) {
     r.outcome = verdict::unsupported, r.note = *why;
     return r;
   }

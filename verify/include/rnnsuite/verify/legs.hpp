@@ -84,6 +84,13 @@ class fast_path_check {
   std::unique_ptr<state> state_;
 };
 
+// Why `implementation` declines the regime, asked before any reference is computed; empty when
+// it runs it. And the UNSUPPORTED result that reports it.
+std::optional<std::string> declined_by(const impl::implementation& implementation,
+                                       const regime& r);
+leg_result unsupported_result(const impl::implementation& implementation, const regime& r,
+                              const std::string& why);
+
 inline leg_result check_fast_path(const regime& r, rnn::isa isa) {
   return fast_path_check(r).run(isa);
 }
