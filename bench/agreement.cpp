@@ -33,10 +33,10 @@ agreement compare(const rnn::problem& p, int threads, const benchmarked& ours_im
   const problem_data<Real> data = make_problem_data<Real>(p);
   runner<Real> ours(*ours_impl.implementation, data, threads);
   ours.forward();
-  ours.backward();
+  ours.backward(parameter_gradients::handed_back);
   runner<Real> theirs(*theirs_impl.implementation, data, threads);
   theirs.forward();
-  theirs.backward();
+  theirs.backward(parameter_gradients::handed_back);
   using tensor = std::vector<Real> runner<Real>::*;
   const std::pair<const char*, tensor> tensors[] = {
       {"output", &runner<Real>::output},

@@ -50,11 +50,13 @@ void time(benchmark::State& state, runner<Real>& r, direction d) {
   // One untimed run first: it touches every page of the workspace and scratchpad. Without it,
   // a problem that runs once per repetition (lstm_t1024_b64_i512_h512_f32, ~1 GiB of oneDNN
   // workspace) timed the kernel's first-touch page faults, and oneDNN allocates lazily.
+  // The parameter gradients stay in each implementation's own layout (runner.hpp).
+  constexpr parameter_gradients native = parameter_gradients::left_in_place;
   r.forward();
-  if (d == direction::fwdbwd) r.backward();
+  if (d == direction::fwdbwd) r.backward(native);
   for (auto _ : state) {
     r.forward();
-    if (d == direction::fwdbwd) r.backward();
+    if (d == direction::fwdbwd) r.backward(native);
   }
 }
 

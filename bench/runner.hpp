@@ -3,6 +3,11 @@
 // instance prepared over a problem's data (untimed), with every output and gradient buffer
 // allocated and every view onto them built up front, so a timed forward or backward is the
 // instance's own call and nothing else (one virtual call each).
+//
+// What is timed is each implementation's native work: the timed backward asks for the parameter
+// gradients without wanting them back (impl::parameter_gradients_wanted), so oneDNN computes
+// them but leaves them in its own layout, as its users would; the untimed agreement check asks
+// for every gradient in PyTorch's layout.
 #include <memory>
 #include <vector>
 
@@ -10,6 +15,9 @@
 #include "rnnsuite/impl/implementation.hpp"
 
 namespace bench {
+
+// Whether a backward hands the parameter gradients back in PyTorch's layout.
+enum class parameter_gradients { handed_back, left_in_place };
 
 template <class Real>
 class runner {
@@ -33,12 +41,20 @@ class runner {
     upstream_ = {data.grad_output, data.grad_h_n, data.grad_c_n};
     gradients_ = {grad_weight_ih, grad_weight_hh, grad_bias_ih, grad_bias_hh, grad_x,
                   grad_h0,        grad_c0,        {},           {}};
+    native_gradients_ = gradients_;
+    native_gradients_.weight_ih = {}, native_gradients_.weight_hh = {};
+    native_gradients_.bias_ih = {}, native_gradients_.bias_hh = {};
   }
   runner(const runner&) = delete;  // the views point into this object's buffers
   runner& operator=(const runner&) = delete;
 
+  // forward's inputs and outputs stay put until the backward that follows (the concept's rule).
   void forward() { instance_->forward(inputs_, outputs_); }
-  void backward() { instance_->backward(upstream_, gradients_); }
+  // left_in_place: computed, but grad_weight_*, grad_bias_* are not written.
+  void backward(parameter_gradients p) {
+    instance_->backward(upstream_,
+                        p == parameter_gradients::handed_back ? gradients_ : native_gradients_);
+  }
   // What the implementation keeps from forward for backward (0 when it cannot say).
   std::size_t reserve_bytes() const { return instance_->reserve_bytes(); }
 
@@ -56,7 +72,8 @@ class runner {
   rnnsuite::impl::sequence_inputs<Real> inputs_;
   rnnsuite::impl::sequence_outputs<Real> outputs_;
   rnnsuite::impl::upstream_gradients<Real> upstream_;
-  rnn::gradients_view<Real> gradients_;
+  rnn::gradients_view<Real> gradients_;         // every gradient
+  rnn::gradients_view<Real> native_gradients_;  // the parameter gradients' spans empty
 };
 
 }  // namespace bench

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "parameter_gradient_scratch.hpp"
 #include "rnn/aligned.hpp"
 #include "rnn/error.hpp"
 
@@ -50,6 +51,7 @@ class lib_instance final : public instance<Real> {
 
   void backward(upstream_gradients<Real> up, rnn::gradients_view<Real> grads,
                 std::int64_t steps) override {
+    grads = parameter_scratch_.complete(grads, problem_);  // lib computes them either way
     if (!streams()) {
       layer_.backward(up.output, up.h_n, up.c_n, grads, steps);
       return;
@@ -73,6 +75,7 @@ class lib_instance final : public instance<Real> {
   // Streaming only: the parameters and the last forward's inputs.
   rnn::aligned_vector<Real> weight_ih_, weight_hh_, bias_ih_, bias_hh_;  // PyTorch's shapes
   rnn::aligned_vector<Real> x_, h0_, c0_;                                 // T×B×I, B×H, B×H
+  detail::parameter_gradient_scratch<Real> parameter_scratch_;  // where unwanted ones go
 };
 
 class lib_implementation final : public implementation {

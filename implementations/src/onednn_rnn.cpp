@@ -287,10 +287,13 @@ void rnn_primitives::backward(upstream_gradients<float> upstream,
   check_size("grad_output", upstream.output.size(), s.n.sequence);
   if (!upstream.h_n.empty()) check_size("grad_h_n", upstream.h_n.size(), s.n.state);
   if (!upstream.c_n.empty()) check_size("grad_c_n", upstream.c_n.size(), cell_state);
-  check_size("grad weight_ih", grads.weight_ih.size(), s.n.weight_ih);
-  check_size("grad weight_hh", grads.weight_hh.size(), s.n.weight_hh);
-  check_size("grad bias_ih", grads.bias_ih.size(), s.n.bias);
-  check_size("grad bias_hh", grads.bias_hh.size(), s.n.bias);
+  const bool parameter_gradients = parameter_gradients_wanted(grads);
+  if (parameter_gradients) {
+    check_size("grad weight_ih", grads.weight_ih.size(), s.n.weight_ih);
+    check_size("grad weight_hh", grads.weight_hh.size(), s.n.weight_hh);
+    check_size("grad bias_ih", grads.bias_ih.size(), s.n.bias);
+    check_size("grad bias_hh", grads.bias_hh.size(), s.n.bias);
+  }
   if (!grads.x.empty()) check_size("grad x", grads.x.size(), s.n.x);
   if (!grads.h0.empty()) check_size("grad h0", grads.h0.size(), s.n.state);
   if (!grads.c0.empty()) check_size("grad c0", grads.c0.size(), cell_state);
@@ -310,6 +313,8 @@ void rnn_primitives::backward(upstream_gradients<float> upstream,
   s.backward.execute(s.stream, s.backward_args);
   s.stream.wait();
 
+  // Not wanted: they stay in oneDNN's layout, where its own users take them from.
+  if (!parameter_gradients) return;
   to_pytorch_rows(p.cell, s.diff_weights_layer, p.H, p.I, grads.weight_ih);
   to_pytorch_rows(p.cell, s.diff_weights_iter, p.H, p.H, grads.weight_hh);
   const std::size_t H = std::size_t(p.H);

@@ -25,7 +25,9 @@ class rnn_primitives {
   // forward_training: fills out and the workspace. Throws rnn::error on a span of the wrong size.
   void forward(sequence_inputs<float> in, sequence_outputs<float> out);
   // Full BPTT over the last forward. Overwrites every gradient: grads.x, h0, c0 may be empty
-  // (computed into scratch and dropped); grads.h, c must be empty.
+  // (computed into scratch and dropped); grads.h, c must be empty. The weight and bias gradients
+  // are always computed; with all four spans empty (parameter_gradients_wanted) they stay in
+  // oneDNN's layout, not transposed into PyTorch's rows.
   void backward(upstream_gradients<float> upstream, rnn::gradients_view<float> grads);
 
   std::size_t workspace_bytes() const;   // oneDNN's workspace: what forward keeps for backward

@@ -8,6 +8,7 @@
 #include "plugin_call_checks.hpp"
 #include "plugin_inprocess.hpp"
 #include "plugin_isolated.hpp"
+#include "parameter_gradient_scratch.hpp"
 #include "plugin_library.hpp"
 #include "plugin_tensors.hpp"
 #include "rnn/error.hpp"
@@ -80,13 +81,15 @@ class plugin_implementation final : public implementation {
     const detail::plugin_settings settings = detail::settings_of(o);
     if (options_.isolated)
       return with_caps_checked(
-          detail::make_isolated_instance<Real>(library_, p, w, settings, options_.timeout_seconds));
-    return with_caps_checked(detail::make_inprocess_instance<Real>(library_, p, w, settings));
+          detail::make_isolated_instance<Real>(library_, p, w, settings, options_.timeout_seconds),
+          p);
+    return with_caps_checked(detail::make_inprocess_instance<Real>(library_, p, w, settings), p);
   }
 
   // The instance, behind the checks of what backward may ask given the caps.
   template <class Real>
-  std::unique_ptr<instance<Real>> with_caps_checked(std::unique_ptr<instance<Real>> inner) const;
+  std::unique_ptr<instance<Real>> with_caps_checked(std::unique_ptr<instance<Real>> inner,
+                                                    const rnn::problem& p) const;
 
   // What the caps alone rule out, before the plugin is asked.
   std::optional<std::string> declined_by_caps(const rnn::problem& p, const run_options& o) const {
@@ -114,14 +117,16 @@ class plugin_implementation final : public implementation {
 };
 
 // backward's requests the caps rule out (truncation, per-step gradients) are failures of kind
-// unsupported before anything is sent: unsupported() cannot know backward's steps.
+// unsupported before anything is sent: unsupported() cannot know backward's steps. The ABI always
+// passes the parameter gradients: when the caller does not want them back, the plugin writes
+// them into host buffers of this instance's (the plugin's ABI is unchanged by that option).
 template <class Real>
 class caps_checked_instance final : public instance<Real> {
  public:
   caps_checked_instance(std::unique_ptr<instance<Real>> inner, std::string who,
-                        const capabilities& caps)
+                        const capabilities& caps, const rnn::problem& p)
       : inner_(std::move(inner)), who_(std::move(who)), truncation_(caps.truncation),
-        per_step_gradients_(caps.per_step_gradients) {}
+        per_step_gradients_(caps.per_step_gradients), problem_(p) {}
   void forward(sequence_inputs<Real> in, sequence_outputs<Real> out) override {
     inner_->forward(in, out);
   }
@@ -134,7 +139,7 @@ class caps_checked_instance final : public instance<Real> {
     if ((!grads.h.empty() || !grads.c.empty()) && !per_step_gradients_)
       throw failure(failure::kind::unsupported,
                     who_ + ": backward: it does not return the per-step dL/dh_t, dL/dc_t");
-    inner_->backward(up, grads, steps);
+    inner_->backward(up, parameter_scratch_.complete(grads, problem_), steps);
   }
   std::size_t reserve_bytes() const override { return inner_->reserve_bytes(); }
 
@@ -142,12 +147,15 @@ class caps_checked_instance final : public instance<Real> {
   std::unique_ptr<instance<Real>> inner_;
   std::string who_;
   bool truncation_, per_step_gradients_;
+  rnn::problem problem_;
+  detail::parameter_gradient_scratch<Real> parameter_scratch_;
 };
 
 template <class Real>
 std::unique_ptr<instance<Real>> plugin_implementation::with_caps_checked(
-    std::unique_ptr<instance<Real>> inner) const {
-  return std::make_unique<caps_checked_instance<Real>>(std::move(inner), library_->who(), caps_);
+    std::unique_ptr<instance<Real>> inner, const rnn::problem& p) const {
+  return std::make_unique<caps_checked_instance<Real>>(std::move(inner), library_->who(), caps_,
+                                                       p);
 }
 
 }  // namespace

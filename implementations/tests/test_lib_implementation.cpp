@@ -42,9 +42,11 @@ struct run_result {
 };
 
 // One forward and backward, either through the concept or through rnn::layer directly.
+// parameter_gradients false (through the concept only): backward is asked for none (all four
+// spans empty), and the result's four stay empty.
 template <class Real>
 run_result<Real> run(const rnn::problem& p, const run_options& o, std::int64_t steps,
-                     bool through_concept) {
+                     bool through_concept, bool parameter_gradients = true) {
   const rnn::tensor_sizes n = rnn::sizes_of(p);
   const bool lstm = rnn::has_cell_state(p.cell);
   const auto w_ih = seeded<Real>(n.weight_ih, 1), w_hh = seeded<Real>(n.weight_hh, 2);
@@ -56,8 +58,11 @@ run_result<Real> run(const rnn::problem& p, const run_options& o, std::int64_t s
   const bool streaming = o.streaming.k1 > 0;
   run_result<Real> r;
   r.output.resize(n.sequence), r.h_n.resize(n.state), r.c_n.resize(lstm ? n.state : 0);
-  r.w_ih.resize(n.weight_ih), r.w_hh.resize(n.weight_hh), r.b_ih.resize(n.bias);
-  r.b_hh.resize(n.bias), r.x.resize(streaming ? 0 : n.x), r.h0.resize(streaming ? 0 : n.state);
+  if (parameter_gradients) {
+    r.w_ih.resize(n.weight_ih), r.w_hh.resize(n.weight_hh), r.b_ih.resize(n.bias);
+    r.b_hh.resize(n.bias);
+  }
+  r.x.resize(streaming ? 0 : n.x), r.h0.resize(streaming ? 0 : n.state);
   r.c0.resize(streaming || !lstm ? 0 : n.state), r.h.resize(streaming ? 0 : n.sequence);
   r.c.resize(streaming || !lstm ? 0 : n.sequence);
   const rnn::parameters_view<Real> params{w_ih, w_hh, b_ih, b_hh};
@@ -122,6 +127,37 @@ TEST_P(LibImplementation, SameBitsAsTheLayer) {
   expect_concept_is_layer<double>(GetParam(), threaded, 4);
   expect_concept_is_layer<float>(GetParam(), streaming, 0);
   expect_concept_is_layer<double>(GetParam(), streaming, 0);
+}
+
+// Parameter gradients not wanted: lib computes them into its instance's scratch, and every other
+// output and gradient keeps the layer's bits.
+template <class Real>
+void expect_same_bits_without_parameter_gradients(rnn::cell cell, const run_options& o,
+                                                  std::int64_t steps) {
+  const rnn::problem p{cell, 9, 3, 5, 7,
+                       sizeof(Real) == 4 ? rnn::precision::f32 : rnn::precision::f64};
+  const run_result<Real> direct = run<Real>(p, o, steps, false);
+  const run_result<Real> native = run<Real>(p, o, steps, true, false);
+  EXPECT_TRUE(native.w_ih.empty() && native.w_hh.empty() && native.b_ih.empty() &&
+              native.b_hh.empty());
+  expect_same_bits(native.output, direct.output, "output");
+  expect_same_bits(native.h_n, direct.h_n, "h_n");
+  expect_same_bits(native.c_n, direct.c_n, "c_n");
+  expect_same_bits(native.x, direct.x, "grad x");
+  expect_same_bits(native.h0, direct.h0, "grad h0");
+  expect_same_bits(native.c0, direct.c0, "grad c0");
+  expect_same_bits(native.h, direct.h, "grad h");
+  expect_same_bits(native.c, direct.c, "grad c");
+}
+
+TEST_P(LibImplementation, SameBitsWithoutParameterGradients) {
+  run_options threaded;
+  threaded.threads = 3, threaded.chunk_steps = 4;
+  run_options streaming;
+  streaming.streaming = {2, 5};
+  expect_same_bits_without_parameter_gradients<float>(GetParam(), {}, 0);
+  expect_same_bits_without_parameter_gradients<double>(GetParam(), threaded, 4);
+  expect_same_bits_without_parameter_gradients<float>(GetParam(), streaming, 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cells, LibImplementation, ::testing::ValuesIn(rnn::all_cells),

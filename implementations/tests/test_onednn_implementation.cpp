@@ -3,12 +3,14 @@
 // upstream gradients on the final states, and backward overwriting (never accumulating).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
 #include <vector>
 
 #include "rnn/aligned.hpp"
+#include "rnn/error.hpp"
 #include "rnn/init.hpp"
 #include "rnnsuite/impl/lib_implementation.hpp"
 #include "rnnsuite/impl/onednn_implementation.hpp"
@@ -46,14 +48,20 @@ problem_inputs make_inputs(const rnn::problem& p, std::uint64_t seed) {
   return d;
 }
 
+// parameter_gradients false: backward is asked for none (all four spans empty), and r's four
+// parameter gradients stay empty.
 run_result run(const implementation& implementation, const rnn::problem& p,
-               const problem_inputs& d, int backward_passes = 1) {
+               const problem_inputs& d, int backward_passes = 1,
+               bool parameter_gradients = true) {
   const rnn::tensor_sizes n = rnn::sizes_of(p);
   const std::size_t cell_state = rnn::has_cell_state(p.cell) ? n.state : 0;
   run_result r;
   r.output.resize(n.sequence), r.h_n.resize(n.state), r.c_n.resize(cell_state);
-  r.w_ih.resize(n.weight_ih), r.w_hh.resize(n.weight_hh), r.b_ih.resize(n.bias);
-  r.b_hh.resize(n.bias), r.x.resize(n.x), r.h0.resize(n.state), r.c0.resize(cell_state);
+  if (parameter_gradients) {
+    r.w_ih.resize(n.weight_ih), r.w_hh.resize(n.weight_hh), r.b_ih.resize(n.bias);
+    r.b_hh.resize(n.bias);
+  }
+  r.x.resize(n.x), r.h0.resize(n.state), r.c0.resize(cell_state);
   run_options options;
   auto instance = implementation.prepare(p, d.params.view(), options);
   instance->forward({d.in.x, d.in.h0, d.in.c0}, {r.output, r.h_n, r.c_n});
@@ -248,6 +256,49 @@ TEST(onednn_implementation, leaves_out_dx_when_not_wanted) {
                      {r.w_ih, r.w_hh, r.b_ih, r.b_hh, {}, r.h0, {}, {}, {}});
   EXPECT_EQ(r.w_ih, all.w_ih);
   EXPECT_EQ(r.h0, all.h0);
+}
+
+// Parameter gradients not wanted (the benchmark's timed backward): oneDNN still computes them
+// but leaves them in its own layout; every other output and gradient has the same bits as when
+// they are wanted, over two passes (so a not-wanted pass leaves nothing behind for the next).
+TEST(onednn_implementation, leaves_out_the_parameter_gradients_when_not_wanted) {
+  const auto onednn = make_onednn_implementation();
+  for (const rnn::cell c : rnn::all_cells) {
+    const rnn::problem p{c, 5, 3, 6, 7, rnn::precision::f32};
+    const problem_inputs d = make_inputs(p, 13);
+    const run_result all = run(*onednn, p, d, 2);
+    const run_result native = run(*onednn, p, d, 2, false);
+    EXPECT_TRUE(native.w_ih.empty() && native.b_hh.empty()) << rnn::cell_name(c);
+    EXPECT_EQ(native.output, all.output) << rnn::cell_name(c);
+    EXPECT_EQ(native.h_n, all.h_n) << rnn::cell_name(c);
+    EXPECT_EQ(native.c_n, all.c_n) << rnn::cell_name(c);
+    EXPECT_EQ(native.x, all.x) << rnn::cell_name(c);
+    EXPECT_EQ(native.h0, all.h0) << rnn::cell_name(c);
+    EXPECT_EQ(native.c0, all.c0) << rnn::cell_name(c);
+  }
+  // Wanted after not wanted, on one instance: the same as wanted alone.
+  const rnn::problem p{rnn::cell::lstm, 5, 3, 6, 7, rnn::precision::f32};
+  const problem_inputs d = make_inputs(p, 13);
+  const run_result all = run(*onednn, p, d);
+  run_result r = all;
+  auto instance = onednn->prepare(p, d.params.view(), {});
+  instance->forward({d.in.x, d.in.h0, d.in.c0}, {r.output, r.h_n, r.c_n});
+  const upstream_gradients<float> up{d.grad_output, d.grad_h_n, d.grad_c_n};
+  instance->backward(up, {{}, {}, {}, {}, r.x, r.h0, r.c0, {}, {}});
+  std::fill(r.w_ih.begin(), r.w_ih.end(), 0.0f), std::fill(r.b_hh.begin(), r.b_hh.end(), 0.0f);
+  instance->backward(up, {r.w_ih, r.w_hh, r.b_ih, r.b_hh, r.x, r.h0, r.c0, {}, {}});
+  EXPECT_EQ(r.w_ih, all.w_ih);
+  EXPECT_EQ(r.w_hh, all.w_hh);
+  EXPECT_EQ(r.b_ih, all.b_ih);
+  EXPECT_EQ(r.b_hh, all.b_hh);
+  // Some but not all four empty is the caller's error, named.
+  try {
+    instance->backward(up, {r.w_ih, {}, r.b_ih, r.b_hh, r.x, r.h0, r.c0, {}, {}});
+    FAIL() << "backward accepted an empty grad weight_hh beside the others";
+  } catch (const rnn::error& e) {
+    EXPECT_NE(std::string(e.what()).find("grad weight_hh has 0 elements"), std::string::npos)
+        << e.what();
+  }
 }
 
 }  // namespace

@@ -38,9 +38,11 @@ struct results {
   std::vector<std::string> names;
 };
 
+// parameter_gradients false: backward is asked for none (all four spans empty; the host hands the
+// plugin scratch tensors), and the four are left out of the results.
 template <class Real>
 results<Real> run(const implementation& impl, const rnn::problem& p, const run_options& o,
-                  std::int64_t truncated_steps) {
+                  std::int64_t truncated_steps, bool parameter_gradients = true) {
   const rnn::tensor_sizes n = rnn::sizes_of(p);
   const bool lstm = rnn::has_cell_state(p.cell);
   const bool streaming = o.streaming.k1 > 0;
@@ -68,12 +70,14 @@ results<Real> run(const implementation& impl, const rnn::problem& p, const run_o
     auto d_bih = poisoned(n.bias), d_bhh = poisoned(n.bias), d_x = poisoned(n.x);
     auto d_h0 = poisoned(n.state), d_c0 = poisoned(lstm ? n.state : 0);
     auto d_h = poisoned(n.sequence), d_c = poisoned(lstm ? n.sequence : 0);
+    if (!parameter_gradients) d_ih.clear(), d_hh.clear(), d_bih.clear(), d_bhh.clear();
     ran->backward({up, up_h, up_c}, {d_ih, d_hh, d_bih, d_bhh, d_x, d_h0, d_c0, d_h, d_c}, steps);
     for (const auto& [name, v] : {std::pair{"output", &output}, {"h_n", &h_n}, {"c_n", &c_n},
                                   {"dW_ih", &d_ih}, {"dW_hh", &d_hh}, {"db_ih", &d_bih},
                                   {"db_hh", &d_bhh}, {"dx", &d_x}, {"dh0", &d_h0}, {"dc0", &d_c0},
                                   {"dL/dh_t", &d_h}, {"dL/dc_t", &d_c}})
-      keep(name, *v);
+      if (parameter_gradients || (v != &d_ih && v != &d_hh && v != &d_bih && v != &d_bhh))
+        keep(name, *v);
   }
   return r;
 }
@@ -120,6 +124,32 @@ void check_every_cell(rnn::precision precision) {
       const results<Real> want = run<Real>(*lib, p, c.options, c.truncated_steps);
       expect_same_bits(want, run<Real>(*in_process, p, c.options, c.truncated_steps), what + ", in-process");
       expect_same_bits(want, run<Real>(*isolated, p, c.options, c.truncated_steps), what + ", isolated");
+    }
+  }
+}
+
+// Parameter gradients not wanted: the plugin (whose ABI always passes them) writes them into
+// the host's scratch; every other output and gradient keeps lib's bits with them wanted.
+TEST(PluginLib, SameBitsWithoutParameterGradients) {
+  const auto lib = make_lib_implementation();
+  const auto in_process = load_plugin(RNNSUITE_TEST_PLUGIN_LIB, {.isolated = false});
+  const auto isolated =
+      load_plugin(RNNSUITE_TEST_PLUGIN_LIB, {.isolated = true, .timeout_seconds = 30});
+  for (rnn::cell cell : {rnn::cell::elman_tanh, rnn::cell::gru, rnn::cell::lstm}) {
+    const rnn::problem p{cell, 5, 3, 4, 6, rnn::precision::f32};
+    for (const lib_plugin_case& c : cases()) {
+      const std::string what = rnn::format_problem(p) + ", " + c.name;
+      results<float> want = run<float>(*lib, p, c.options, c.truncated_steps);
+      results<float> kept;  // want without the four parameter gradients
+      for (std::size_t b = 0; b < want.blocks.size(); ++b)
+        if (want.names[b].rfind("dW", 0) != 0 && want.names[b].rfind("db", 0) != 0)
+          kept.names.push_back(want.names[b]), kept.blocks.push_back(want.blocks[b]);
+      expect_same_bits(kept, run<float>(*lib, p, c.options, c.truncated_steps, false),
+                       what + ", lib");
+      expect_same_bits(kept, run<float>(*in_process, p, c.options, c.truncated_steps, false),
+                       what + ", in-process");
+      expect_same_bits(kept, run<float>(*isolated, p, c.options, c.truncated_steps, false),
+                       what + ", isolated");
     }
   }
 }

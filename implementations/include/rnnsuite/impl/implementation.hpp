@@ -62,9 +62,22 @@ struct upstream_gradients {
   std::span<const Real> c_n;     // B×H, LSTM only; empty: zero
 };
 
+// Whether backward must hand the parameter gradients back: yes unless gradients_view's
+// weight_ih, weight_hh, bias_ih and bias_hh are all four empty. When they are, backward still
+// does its whole work, parameter gradients included, but may leave them in its own layout and
+// skip converting them to PyTorch's (rnnsuite-bench times backward so: each implementation's
+// native work, no conversion its own users would not do). Some but not all four empty is an
+// error of the caller's (a size check fails).
+template <class Real>
+bool parameter_gradients_wanted(const rnn::gradients_view<Real>& g) {
+  return !(g.weight_ih.empty() && g.weight_hh.empty() && g.bias_ih.empty() && g.bias_hh.empty());
+}
+
 // One problem with its parameters, prepared outside any timed region. Used from one thread at a
-// time. backward follows the forward before it; gradients_view's x, h, c may be empty (not
-// wanted), and h, c only with capabilities::per_step_gradients.
+// time. backward follows the forward before it, and forward's inputs and outputs must stay
+// unchanged until that backward (oneDNN reads them again there). gradients_view's x, h, c may
+// be empty (not wanted), and h, c only with capabilities::per_step_gradients; the parameter
+// gradients are wanted as parameter_gradients_wanted() says.
 template <class Real>
 class instance {
  public:
