@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "rnn/aligned.hpp"
+#include "seeded_data.hpp"
 #include "rnn/tbptt.hpp"
 #include "rnnsuite/impl/lib_implementation.hpp"
 #include "rnnsuite/impl/registry.hpp"
@@ -15,16 +16,7 @@
 namespace rnnsuite::impl {
 namespace {
 
-template <class Real>
-rnn::aligned_vector<Real> seeded(std::size_t n, std::uint64_t seed) {
-  rnn::aligned_vector<Real> out(n);
-  std::uint64_t s = seed;
-  for (Real& v : out) {
-    s = s * 6364136223846793005ull + 1442695040888963407ull;
-    v = Real(double(s >> 11) / 9007199254740992.0 - 0.5);
-  }
-  return out;
-}
+using test::seeded;
 
 template <class Real>
 void expect_same_bits(const rnn::aligned_vector<Real>& a, const rnn::aligned_vector<Real>& b,

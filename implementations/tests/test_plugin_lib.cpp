@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "rnn/aligned.hpp"
+#include "seeded_data.hpp"
 #include "rnn/error.hpp"
 #include "rnnsuite/impl/lib_implementation.hpp"
 #include "rnnsuite/impl/plugin_implementation.hpp"
@@ -19,16 +20,7 @@
 namespace rnnsuite::impl {
 namespace {
 
-template <class Real>
-rnn::aligned_vector<Real> seeded(std::size_t n, std::uint64_t seed) {
-  rnn::aligned_vector<Real> out(n);
-  std::uint64_t s = seed;
-  for (Real& v : out) {
-    s = s * 6364136223846793005ull + 1442695040888963407ull;
-    v = Real(double(s >> 11) / 9007199254740992.0 - 0.5);
-  }
-  return out;
-}
+using test::seeded;
 
 // Every output and gradient of one forward and two backward passes (full, then truncated to
 // the last `truncated_steps`), each poisoned with NaN beforehand so an untouched one differs.
