@@ -91,6 +91,52 @@ TEST_F(npy_file, corrupt_and_truncated_files_are_errors) {
   std::string other_dtype = good;
   other_dtype.replace(other_dtype.find("<f8"), 3, "<i8");
   expect_error(other_dtype, "dtype '<i8'");
+  auto with_header = [&](const std::string& header, std::size_t data_bytes = 32) {
+    std::string h = header;
+    while ((10 + h.size() + 1) % 64 != 0) h += ' ';
+    h += '\n';
+    std::string out("\x93NUMPY\x01\x00", 8);
+    out += char(h.size() & 0xff), out += char(h.size() >> 8);
+    return out + h + std::string(data_bytes, '\0');
+  };
+  expect_error(with_header("{'descr': '>f8', 'fortran_order': False, 'shape': (4,), }"),
+               "big-endian");
+  expect_error(with_header("{'descr': '<f8', 'fortran_order': True, 'shape': (4,), }"),
+               "Fortran order");
+  expect_error(with_header("{'descr': '<f8', 'shape': (4,), }"), "lacks 'fortran_order'");
+  expect_error(with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (4,), 'x': 1}"),
+               "unexpected or repeated key 'x'");
+  expect_error(with_header("{'descr': '<f8', 'descr': '<f8', 'fortran_order': False}"),
+               "repeated key 'descr'");
+  expect_error(with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (4, -1), }"),
+               "malformed shape");
+  // Dimensions whose product overflows 64 bits, or that exceed any problem, are refused before
+  // anything is allocated (a wrapped count of 0 would otherwise "match" the empty data).
+  expect_error(with_header("{'descr': '<f8', 'fortran_order': False, "
+                           "'shape': (4294967296, 4294967296), }", 0),
+               "more than 2^40 elements");
+  expect_error(with_header("{'descr': '<f8', 'fortran_order': False, "
+                           "'shape': (99999999999999999999999,), }", 0),
+               "exceeds 2^40");
+  expect_error(with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (1000000,), }"),
+               "the shape needs 1000000 values (8000000 bytes), the file has 32 bytes");
+  expect_error(with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (4,) } junk"),
+               "text after the closing");
+  std::string unterminated = good;
+  unterminated[good.find('\n')] = ' ';
+  expect_error(unterminated, "newline");
+  std::string version_4 = good;
+  version_4[6] = 4;
+  expect_error(version_4, "format version 4.0");
+  // Format 2.0 (a 4-byte header length) is read.
+  {
+    const std::size_t header_len = good.find('\n') + 1 - 10;
+    std::string v2("\x93NUMPY\x02\x00", 8);
+    v2 += {char(header_len & 0xff), char(header_len >> 8), '\0', '\0'};
+    v2 += good.substr(10);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << v2;
+    EXPECT_EQ(rnn::read_npy(path).values, d);
+  }
   const std::size_t wrong_shape[] = {5};
   EXPECT_THROW(rnn::write_npy<double>(path, wrong_shape, std::span<const double>(d)), rnn::error);
 }
