@@ -199,10 +199,9 @@ void write_junit(const std::string& path, const std::vector<v::leg_result>& resu
   out << "</testsuite>\n";
 }
 
-// Every leg result of one unit, in report order: lib on every instruction set this CPU runs,
-// any other implementation once (the instruction set is its own business).
-std::vector<v::leg_result> run_unit(const unit& u, const impl::implementation& implementation,
-                                    const std::vector<rnn::isa>& isas) {
+// Every leg result of one unit, in report order: once per instruction set the implementation
+// lets us choose (lib: every one this CPU runs), else once.
+std::vector<v::leg_result> run_unit(const unit& u, const impl::implementation& implementation) {
   std::vector<v::leg_result> out;
   // Declined: no reference is computed for it, nor legs b and c, which would grade nothing here.
   if (const auto why = v::declined_by(implementation, u.r)) {
@@ -210,10 +209,13 @@ std::vector<v::leg_result> run_unit(const unit& u, const impl::implementation& i
     return out;
   }
   const v::fast_path_check check(u.r);
-  if (implementation.name() == "lib")
-    for (rnn::isa isa : isas) out.push_back(check.run(isa));
-  else
-    out.push_back(check.run(implementation, std::nullopt));
+  const std::vector<rnn::isa>& isas = implementation.caps().isas;
+  // The default instruction set through the default path (none named), as a user gets it.
+  for (rnn::isa isa : isas)
+    out.push_back(check.run(implementation, isa == rnn::default_isa()
+                                                ? std::nullopt
+                                                : std::optional<rnn::isa>(isa)));
+  if (isas.empty()) out.push_back(check.run(implementation, std::nullopt));
   if (u.reference_legs) {
     if (runs_finite_differences(u.r))
       out.push_back(v::check_finite_differences(u.r));
@@ -233,7 +235,6 @@ int run_verify(const verify_args& a) {
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   const std::size_t jobs = std::min<std::size_t>(a.jobs > 0 ? std::size_t(a.jobs) : cores,
                                                  std::max<std::size_t>(1, mine.size()));
-  const std::vector<rnn::isa> isas = rnn::available_isas();
   impl::open_options how_to_open;
   how_to_open.timeout_seconds = a.timeout_seconds;
   if (!(a.timeout_seconds > 0 && a.timeout_seconds <= 86400))
@@ -272,7 +273,7 @@ int run_verify(const verify_args& a) {
   std::string failure;
   std::size_t errors = 0;
   in_order_on_threads(
-      mine.size(), jobs, cost, [&](std::size_t k) { return run_unit(mine[k], *implementation, isas); },
+      mine.size(), jobs, cost, [&](std::size_t k) { return run_unit(mine[k], *implementation); },
       [&](std::size_t k, std::vector<v::leg_result>& legs, const std::string& error,
           double seconds) {
         if (!error.empty()) {

@@ -86,6 +86,7 @@ class lib_implementation final : public implementation {
     caps_.per_step_gradients = caps_.truncation = caps_.streaming = true;
     // lib/tests/test_layer_threads.cpp: every thread count gives one thread's bits.
     caps_.deterministic = caps_.thread_invariant = true;
+    caps_.isas = rnn::available_isas();
   }
   std::string name() const override { return "lib"; }
   const capabilities& caps() const override { return caps_; }

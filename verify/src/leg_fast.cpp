@@ -135,7 +135,7 @@ leg_result run_as(const auto& s, const impl::implementation& implementation,
   const rnn::problem& p = s.r.problem;
   leg_result r;
   r.leg = "fast", r.problem = s.r.name(), r.implementation = implementation.name();
-  if (isa || implementation.name() == "lib")
+  if (isa || !implementation.caps().isas.empty())
     r.isa = std::string(rnn::isa_name(isa.value_or(rnn::default_isa())));
   const execution& how = s.r.run;
   const impl::run_options options = options_of(how, isa);

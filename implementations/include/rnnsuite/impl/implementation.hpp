@@ -28,6 +28,9 @@ struct capabilities {
   bool deterministic = false;       // the same bits for the same inputs and thread count
   bool thread_invariant = false;    // and for every thread count
   int max_threads = 0;              // 0: no limit
+  // Instruction sets run_options.isa may name, each graded on its own (lib: every one this CPU
+  // runs); empty: the implementation chooses its own and is graded once.
+  std::vector<rnn::isa> isas;
 };
 
 // How one problem is run. The tuning hints mean something to rnnsuite's library only; every
