@@ -7,6 +7,7 @@ namespace rnnsuite::cli {
 void add_run_command(CLI::App& app);        // run_command.cpp
 void add_verify_command(CLI::App& app);     // verify_command.cpp
 void add_gradients_command(CLI::App& app);  // gradients_command.cpp
+void add_check_command(CLI::App& app);      // check_command.cpp
 
 // Exit statuses shared by every subcommand.
 inline constexpr int exit_ok = 0;

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   rnnsuite::cli::add_run_command(app);
   rnnsuite::cli::add_verify_command(app);
   rnnsuite::cli::add_gradients_command(app);
+  rnnsuite::cli::add_check_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

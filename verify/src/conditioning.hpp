@@ -2,7 +2,10 @@
 // The conditioning a tolerance needs, measured on the reference (tolerance.hpp), and the
 // block-by-block comparison of a checked set of gradients with the truth, shared by legs a and c.
 #include <cmath>
+#include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "compare.hpp"
@@ -118,16 +121,21 @@ conditioning conditioning_of(const rnn::problem& p, const reference::weights<Rea
   return c;
 }
 
-// Every block of `checked` against `truth`: per step dh, dc, dx (each only where `checked` has
-// it: an implementation asked for the parameter gradients alone gives none); dh0, dc0; every
-// parameter block split per gate. u: the checked format's unit roundoff; u_truth: the truth's.
+// The measured conditioning of blocks (measured_conditioning below), by block name and step.
+using measured_blocks = std::map<std::pair<std::string, std::int64_t>, double>;
+
+// Every block of `checked` against `truth`: per step dh, dc, dx, then dh0, dc0 and every
+// parameter block split per gate, each only where `checked` has it (an implementation asked for
+// the parameter gradients alone gives no dx; a dump may hold any subset). u: the checked format's
+// unit roundoff; u_truth: the truth's. measured: when given, a block's tolerance is at least
+// C·u·n times its measured conditioning.
 template <class Real>
 std::vector<block_check> compare_all(const rnn::problem& p,
                                      const reference::gradients<Real>& checked,
                                      const reference::gradients<Real>& truth,
                                      const conditioning& c, double u, double u_truth,
                                      const format_range& range, bool exploding,
-                                     const std::vector<double>* measured = nullptr) {
+                                     const measured_blocks* measured = nullptr) {
   const reference::dims d(p);
   const bool lstm = rnn::has_cell_state(p.cell);
   const std::size_t S = d.B * d.H, X = d.B * d.I;
@@ -135,11 +143,12 @@ std::vector<block_check> compare_all(const rnn::problem& p,
   const tolerance_model model{u, c.dot_length, c.growth, p.T, depth, c.sum_depth};
   const tolerance_model truth_model{u_truth, c.dot_length, c.growth, p.T, depth, c.sum_depth};
   std::vector<block_check> out;
-  // tol = u·n·max(κ_model, κ_measured) when a measurement is given (same block order).
-  auto raise = [&](double tol) {
-    const std::size_t k = out.size();
-    if (!measured || k >= measured->size()) return tol;
-    return std::max(tol, tolerance_constant * u * c.dot_length * (*measured)[k]);
+  // tol = u·n·max(κ_model, κ_measured) when a measurement of the block is given.
+  auto raise = [&](double tol, const std::string& block, std::int64_t step) {
+    if (!measured) return tol;
+    const auto found = measured->find({block, step});
+    if (found == measured->end()) return tol;
+    return std::max(tol, tolerance_constant * u * c.dot_length * found->second);
   };
   auto slice = [](const std::vector<Real>& v, std::size_t at, std::size_t n) {
     return std::span<const Real>(v).subspan(at, n);
@@ -149,28 +158,33 @@ std::vector<block_check> compare_all(const rnn::problem& p,
     const double tol = model.at_step(step), floor = truth_model.at_step(step);
     if (!checked.h.empty())
       out.push_back(judge<Real>("dh", step, slice(checked.h, t * S, S), slice(truth.h, t * S, S),
-                                raise(tol), floor, range, exploding));
+                                raise(tol, "dh", step), floor, range, exploding));
     if (lstm && !checked.c.empty())
       out.push_back(judge<Real>("dc", step, slice(checked.c, t * S, S),
-                                slice(truth.c, t * S, S), raise(tol), floor, range, exploding));
+                                slice(truth.c, t * S, S), raise(tol, "dc", step), floor, range,
+                                exploding));
     if (!checked.x.empty())
       out.push_back(judge<Real>("dx", step, slice(checked.x, t * X, X), slice(truth.x, t * X, X),
-                                raise(tol * c.rho_x[t]), floor * c.rho_x[t], range, exploding));
+                                raise(tol * c.rho_x[t], "dx", step), floor * c.rho_x[t], range,
+                                exploding));
   }
-  out.push_back(judge<Real>("dh0", -1, checked.h0, truth.h0, raise(model.at_step(-1)),
-                            truth_model.at_step(-1), range, exploding));
-  if (lstm)
-    out.push_back(judge<Real>("dc0", -1, checked.c0, truth.c0, raise(model.at_step(-1)),
+  if (!checked.h0.empty())
+    out.push_back(judge<Real>("dh0", -1, checked.h0, truth.h0, raise(model.at_step(-1), "dh0", -1),
+                              truth_model.at_step(-1), range, exploding));
+  if (lstm && !checked.c0.empty())
+    out.push_back(judge<Real>("dc0", -1, checked.c0, truth.c0, raise(model.at_step(-1), "dc0", -1),
                               truth_model.at_step(-1), range, exploding));
   const std::string gates = gate_names(p.cell);
   auto per_gate = [&](int which, const char* name, const std::vector<Real>& a,
                       const std::vector<Real>& b, std::size_t per_row) {
+    if (a.empty()) return;
     const std::size_t n = d.H * per_row;
     for (std::size_t k = 0; k < d.G; ++k) {
       const double rho = c.rho_params[which][k];
-      out.push_back(judge<Real>(std::string(name) + "." + gates[k], -1, slice(a, k * n, n),
-                                slice(b, k * n, n), raise(model.for_sum(rho)),
-                                truth_model.for_sum(rho), range, exploding));
+      const std::string block = std::string(name) + "." + gates[k];
+      out.push_back(judge<Real>(block, -1, slice(a, k * n, n), slice(b, k * n, n),
+                                raise(model.for_sum(rho), block, -1), truth_model.for_sum(rho),
+                                range, exploding));
     }
   };
   per_gate(0, "weight_ih", checked.weight_ih, truth.weight_ih, d.I);
@@ -184,11 +198,10 @@ std::vector<block_check> compare_all(const rnn::problem& p,
 // same computation in 50 digits against 100, over u50. It is the actual amplification of rounding
 // errors along this trajectory, where the model's Γ (a norm ratio of the adjoint) can miss growth
 // in directions the adjoint does not take.
-template <class Real>
-std::vector<double> measured_conditioning(const std::vector<block_check>& fifty_vs_hundred,
-                                          double u50) {
-  std::vector<double> kappa;
-  for (const block_check& c : fifty_vs_hundred) kappa.push_back(c.error / u50);
+inline measured_blocks measured_conditioning(const std::vector<block_check>& fifty_vs_hundred,
+                                            double u50) {
+  measured_blocks kappa;
+  for (const block_check& c : fifty_vs_hundred) kappa[{c.block, c.step}] = c.error / u50;
   return kappa;
 }
 

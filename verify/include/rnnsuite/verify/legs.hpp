@@ -20,6 +20,10 @@
 #include "rnnsuite/verify/regimes.hpp"
 #include "rnnsuite/verify/verdict.hpp"
 
+namespace rnnsuite::reference {
+enum class gru_form;  // reference/gru_forms.hpp
+}
+
 namespace rnnsuite::verify {
 
 struct block_check {
@@ -52,6 +56,22 @@ struct fast_gradients {
   std::vector<double> weight_ih, weight_hh, bias_ih, bias_hh, x, h0, c0, h, c;
 };
 
+// Data given from outside (a dump a framework wrote): the problem, its inputs, parameters and
+// upstream gradients, values of the problem's precision held in double (exact for float too).
+// Checked as a plain run: full BPTT of grad_output (T×B×H) plus grad_h_n, grad_c_n (B×H, or empty
+// for zero) on the final states.
+struct given_data {
+  rnn::problem problem;
+  rnn::parameters<double> params;
+  std::vector<double> x, h0, c0;  // T×B×I, B×H, B×H (LSTM only)
+  std::vector<double> grad_output, grad_h_n, grad_c_n;
+};
+
+// A forward's results, widened to double; empty members are not graded.
+struct forward_values {
+  std::vector<double> output, h_n, c_n;  // T×B×H, B×H, B×H (LSTM only)
+};
+
 // Leg a for one regime in its problem's precision, with the 50-digit reference computed once and
 // reused for every run. The implementation under test gets the regime's execution as
 // run_options; blocks it does not return (per-step dL/dh_t of oneDNN) are not graded, and a
@@ -60,6 +80,10 @@ struct fast_gradients {
 class fast_path_check {
  public:
   explicit fast_path_check(const regime& r);
+  // Given data (rnnsuite check), named `name` in results. With `form`, the truth of a GRU is
+  // computed in that cell form (a convention other than PyTorch's: how a dump is diagnosed).
+  fast_path_check(const given_data& data, const std::string& name);
+  fast_path_check(const given_data& data, const std::string& name, reference::gru_form form);
   ~fast_path_check();
   fast_path_check(fast_path_check&&) noexcept;
   fast_path_check& operator=(fast_path_check&&) noexcept;
@@ -78,6 +102,13 @@ class fast_path_check {
   // `from` is not the same bits). Bit-identical blocks give exactly 0. Compare with each check's
   // tolerance.
   std::vector<double> changes(const fast_gradients& from, const fast_gradients& to) const;
+  // Grades gradients computed elsewhere (a dump's) as run() grades its own: every non-empty
+  // member, per step and per gate block. `implementation` names their producer in the result.
+  leg_result grade(const fast_gradients& given, const std::string& implementation) const;
+  // Grades a forward's results per step (blocks "output" at each t, "h_n", "c_n") against the
+  // reference's, with the tolerance model of a forward of t + 1 steps raised to the measured
+  // conditioning (the 50-digit forward against the 100-digit one).
+  leg_result grade_forward(const forward_values& given, const std::string& implementation) const;
 
  private:
   struct state;
