@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "rnn/rnn.hpp"
+#include "rnnsuite/verify/regimes.hpp"
 
 namespace rnnsuite::cli {
 
@@ -23,6 +24,7 @@ struct run_settings {
   std::uint64_t seed = 0;
   double gain = 0;  // 0: not given
   std::string init = "pytorch";
+  std::string regime;  // a regime family: its parameters and inputs (verify/regimes.hpp)
   std::string loss = "last";
   std::string dump;
   std::string arch;
@@ -68,8 +70,17 @@ run_result<Real> run_problem(const rnn::problem& p, const run_settings& s) {
     init.gain = s.gain;
   }
   const rnn::loss_kind loss = rnn::parse_loss(s.loss);
-  r.params = rnn::make_parameters<Real>(p, init);
-  r.in = rnn::make_inputs<Real>(p, s.seed);
+  if (s.regime.empty()) {
+    r.params = rnn::make_parameters<Real>(p, init);
+    r.in = rnn::make_inputs<Real>(p, s.seed);
+  } else {
+    verify::regime chosen = verify::regime_for(s.regime, p, s.seed);
+    // With PyTorch's default biases under the regime's shifts: a dump whose b_hh is zero could
+    // not tell one bias from two.
+    chosen.run.realistic_biases = true;
+    r.params = verify::regime_parameters<Real>(chosen);
+    r.in = verify::regime_inputs<Real>(chosen);
+  }
   rnn::layer_options options;
   if (!s.arch.empty()) options.isa = rnn::parse_isa(s.arch);
   options.threads = s.threads;
@@ -179,6 +190,7 @@ void write_dump(const run_result<Real>& r, const run_settings& s, const std::fil
   put("grad_h", {T, B, H}, r.d_h);
   put("grad_c", {T, B, H}, r.d_c);
   nlohmann::json meta = {{"problem", rnn::format_problem(r.p)}, {"seed", s.seed},
+                         {"regime", s.regime},
                          {"gain", s.gain},  {"init", s.gain != 0 ? "orthogonal" : s.init},
                          {"loss", s.loss},  {"loss_value", r.loss}};
   std::ofstream(tmp / "meta.json") << meta.dump(2) << "\n";
@@ -240,6 +252,9 @@ void add_run_command(CLI::App& app) {
             return std::isfinite(g) && g > 0 ? std::string() : "must be a finite number > 0, got " + v;
           },
           "GAIN > 0"));
+  cmd->add_option("--regime", s->regime,
+                  "a regime family (rnnsuite verify --list): its parameters and inputs, seeded by "
+                  "--seed (inputs by seed + 1000), with PyTorch's default biases");
   cmd->add_option("--init", s->init, "pytorch | xavier | orthogonal")
       ->check(CLI::IsMember({"pytorch", "xavier", "orthogonal"}));
   cmd->add_option("--loss", s->loss, "MSE on the last step or on all steps")
@@ -251,6 +266,8 @@ void add_run_command(CLI::App& app) {
   cmd->add_flag("--json", s->json, "Print JSON");
   cmd->add_flag("--table", s->table, "One row per problem");
   cmd->callback([s] {
+    if (!s->regime.empty() && (s->gain != 0 || s->init != "pytorch"))
+      throw rnn::error("--regime " + s->regime + ": sets the parameters itself; drop --gain and --init");
     if (!s->dump.empty() && s->problems.size() != 1)
       throw rnn::error("--dump: takes exactly one --problem, got " + std::to_string(s->problems.size()));
     std::vector<nlohmann::json> rows;

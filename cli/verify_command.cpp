@@ -41,6 +41,7 @@ struct verify_args {
   int threads = v::default_threads;
   bool threads_given = false;
   int jobs = 0;
+  bool list = false;
 };
 
 std::vector<std::string> split_all(const std::vector<std::string>& items) {
@@ -171,6 +172,11 @@ int run_verify(const verify_args& a) {
   std::vector<unit> mine;
   for (std::size_t k = 0; k < all.size(); ++k)
     if (static_cast<long>(k % static_cast<std::size_t>(shards)) == shard) mine.push_back(all[k]);
+  if (a.list) {
+    // The problems this selection grades, one name per line, and nothing run.
+    for (const unit& u : mine) std::printf("%s\n", u.r.name().c_str());
+    return exit_ok;
+  }
   if (a.jobs < 0 || a.jobs > 256)
     throw rnn::error("--jobs must be in [1, 256] (0: one per core), got " + std::to_string(a.jobs));
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
@@ -298,6 +304,7 @@ void add_verify_command(CLI::App& app) {
   cmd->add_option("--jobs", args->jobs, "problems checked at once (default: one per core)");
   cmd->add_option("--json", args->json, "write the results as JSON to FILE");
   cmd->add_option("--junit", args->junit, "write a JUnit XML report to FILE");
+  cmd->add_flag("--list", args->list, "print the selected problems' names, one per line, and exit");
   cmd->add_option("--shard", args->shard,
                   "run shard i of n (i/n); default GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS");
   cmd->callback([args] {

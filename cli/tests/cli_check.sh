@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# `rnnsuite check`: a dump rnnsuite wrote passes; a planted error in one step's grad_x FAILs and
+# names that step and nothing else; a NaN in a gradient is a FAIL (exit 1), not an input error;
+# dumps made in ONNX's LSTM gate order and by a Cho-form GRU are diagnosed as such; every bad
+# input is one line naming the file, exit 2.
+#   cli_check.sh RNNSUITE TORCH_DUMP
+set -u
+rnnsuite=$1 torch_dump=$2
+python=/usr/bin/python3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+dump() {  # dump NAME DESCRIPTOR: rnnsuite's own dump of DESCRIPTOR in $work/NAME
+  "$rnnsuite" run --problem "$2" --regime "$3" --repeat 1 --dump "$work/$1" > /dev/null \
+    || { echo "FAIL: rnnsuite run --problem $2"; exit 1; }
+}
+edit() {  # edit FOLDER PYTHON: runs PYTHON with np and d (the folder) defined
+  "$python" -c "import numpy as np, sys; d = sys.argv[1]; $2" "$1" || { echo "FAIL: edit $2"; exit 1; }
+}
+copy() { rm -rf "$work/$2"; cp -r "$work/$1" "$work/$2"; }
+
+dump lstm lstm_t8_b3_i4_h5_f32 lstm_forget_1
+dump gru gru_t8_b3_i4_h5_f64 gru_update_1
+dump elman elman_tanh_t6_b2_i3_h4_f64 elman_tanh_vanishing
+
+# rnnsuite's own dumps pass.
+for d in lstm gru; do
+  out=$("$rnnsuite" check "$work/$d" 2>&1) || fail "rnnsuite's own $d dump: $out"
+done
+out=$("$rnnsuite" check "$work/elman" --cell elman_tanh 2>&1) || fail "rnnsuite's own elman dump: $out"
+case "$out" in *"cell elman_tanh (--cell"*) ;; *) fail "elman: --cell not reported: $out" ;; esac
+
+# A planted error in grad_x at step 3: FAIL, naming dx at t = 3, and no other block.
+copy lstm planted
+edit "$work/planted" "g = np.load(d + '/grad_x.npy'); g[3, 1, 2] *= 1.001; np.save(d + '/grad_x.npy', g)"
+out=$("$rnnsuite" check "$work/planted" --json "$work/planted.json" --no-diagnosis 2>&1); status=$?
+[ "$status" -eq 1 ] || fail "planted error: exit $status, expected 1: $out"
+case "$out" in *"FAIL       dx at t = 3 "*) echo "ok: planted error named: dx at t = 3" ;;
+  *) fail "planted error: step not named: $out" ;; esac
+failed=$("$python" -c "
+import json, sys
+j = json.load(open(sys.argv[1]))
+print(' '.join(f\"{c['block']}@{c['step']}\" for r in j['results'] for c in r['failed_checks']))" "$work/planted.json")
+[ "$failed" = "dx@3" ] || fail "planted error: failed checks '$failed', expected exactly dx@3"
+
+# A NaN in a gradient is a verdict.
+copy gru nan_gradient
+edit "$work/nan_gradient" "g = np.load(d + '/grad_weight_hh_l0.npy'); g[0, 0] = np.nan; np.save(d + '/grad_weight_hh_l0.npy', g)"
+out=$("$rnnsuite" check "$work/nan_gradient" --no-diagnosis 2>&1); status=$?
+[ "$status" -eq 1 ] || fail "NaN in a gradient: exit $status, expected 1: $out"
+case "$out" in *"FAIL       weight_hh.r"*) echo "ok: NaN in grad_weight_hh_l0 is a FAIL of weight_hh.r" ;;
+  *) fail "NaN in a gradient: weight_hh.r not FAILed: $out" ;; esac
+
+# Convention mistakes, made by PyTorch under another convention (scripts/torch-dump --variant).
+diagnosed() {  # diagnosed SOURCE VARIANT EXPECTED-TEXT [check options]
+  local source=$1 variant=$2 want=$3; shift 3
+  "$torch_dump" "$work/$source" "$work/$variant" --variant "$variant" || { fail "torch-dump --variant $variant"; return; }
+  local out status
+  out=$("$rnnsuite" check "$work/$variant" "$@" 2>&1); status=$?
+  [ "$status" -eq 1 ] || fail "$variant: exit $status, expected 1"
+  case "$out" in *"diagnosis: the dump matches $want"*) echo "ok: $variant diagnosed: $want" ;;
+    *) fail "$variant: not diagnosed as '$want': $out" ;; esac
+}
+diagnosed lstm onnx-lstm-gate-order "an LSTM with ONNX's gate order i,o,f,c"
+diagnosed lstm tf-lstm-gate-order "an LSTM with TensorFlow's gate order i,c,f,o"
+diagnosed gru cho-gru "a GRU in Cho's form"
+diagnosed gru keras-gru-gate-order "a GRU with Keras's and ONNX's gate order z,r,n"
+diagnosed gru gru-bias-outside-reset "a GRU whose b_hn sits outside the reset"
+diagnosed lstm bias-hh-ignored "one bias instead of two: bias_hh_l0 ignored"
+diagnosed lstm summed-loss "gradients 15 × the reference's, N = B·H = 15"
+diagnosed elman transposed-weight-hh "transposed weights: weight_hh_l0" --cell elman_tanh
+
+# Bad input: exit 2 and one line naming the file and what is wrong.
+expect_bad() {  # expect_bad FOLDER FRAGMENT [options]
+  local folder=$1 fragment=$2; shift 2
+  local err status
+  err=$("$rnnsuite" check "$folder" "$@" 2>&1 >/dev/null); status=$?
+  if [ "$status" -ne 2 ]; then fail "'check $folder $*' exited $status, expected 2: $err"; return; fi
+  if [ "$(printf '%s\n' "$err" | wc -l)" -ne 1 ]; then fail "'check $folder' printed more than one line: $err"; return; fi
+  case "$err" in *"$fragment"*) echo "ok: $err" ;;
+    *) fail "'check $folder' message lacks '$fragment': $err" ;; esac
+}
+bad() {  # bad NAME PYTHON: a copy of the lstm dump, edited
+  copy lstm "$1"; edit "$work/$1" "$2"
+}
+bad truncated "b = open(d + '/x.npy', 'rb').read(); open(d + '/x.npy', 'wb').write(b[:len(b) - 7])"
+expect_bad "$work/truncated" "truncated/x.npy"
+bad corrupt "open(d + '/h0.npy', 'wb').write(b'\x93NUMPY\x01\x00\x10\x00{garbage}      \n')"
+expect_bad "$work/corrupt" "corrupt/h0.npy"
+bad int_dtype "np.save(d + '/x.npy', np.load(d + '/x.npy').astype(np.int32))"
+expect_bad "$work/int_dtype" "int_dtype/x.npy"
+bad big_endian "np.save(d + '/weight_hh_l0.npy', np.load(d + '/weight_hh_l0.npy').astype('>f4'))"
+expect_bad "$work/big_endian" "big_endian/weight_hh_l0.npy"
+bad fortran "np.save(d + '/weight_ih_l0.npy', np.asfortranarray(np.load(d + '/weight_ih_l0.npy')))"
+expect_bad "$work/fortran" "fortran/weight_ih_l0.npy"
+bad mixed "np.save(d + '/h0.npy', np.load(d + '/h0.npy').astype(np.float64))"
+expect_bad "$work/mixed" "mixed/h0.npy: dtype <f8 but x.npy is <f4"
+bad no_cell "np.save(d + '/weight_hh_l0.npy', np.load(d + '/weight_hh_l0.npy')[:7, :3].copy())"
+expect_bad "$work/no_cell" "no_cell/weight_hh_l0.npy: shape 7×3 fits no cell"
+bad mismatch "np.save(d + '/weight_ih_l0.npy', np.zeros((20, 6), np.float32))"
+expect_bad "$work/mismatch" "mismatch/weight_ih_l0.npy: shape 20×6 fits no problem"
+bad transposed "np.save(d + '/weight_hh_l0.npy', np.load(d + '/weight_hh_l0.npy').T.copy())"
+expect_bad "$work/transposed" "transposed/weight_hh_l0.npy: shape 5×20 is (G·H)×H transposed"
+bad state_shape "np.save(d + '/h0.npy', np.zeros((1, 2, 5), np.float32))"
+expect_bad "$work/state_shape" "state_shape/h0.npy: shape 1×2×5 fits no problem"
+bad missing "import os; os.remove(d + '/weight_hh_l0.npy')"
+expect_bad "$work/missing" "missing/weight_hh_l0.npy: missing"
+bad no_upstream "import os; os.remove(d + '/grad_output.npy')"
+expect_bad "$work/no_upstream" "no upstream gradient"
+bad nan_input "x = np.load(d + '/x.npy'); x[2, 1, 0] = np.nan; np.save(d + '/x.npy', x)"
+expect_bad "$work/nan_input" "nan_input/x.npy: element [2, 1, 0] is nan"
+bad inf_input "w = np.load(d + '/weight_hh_l0.npy'); w[4, 1] = -np.inf; np.save(d + '/weight_hh_l0.npy', w)"
+expect_bad "$work/inf_input" "inf_input/weight_hh_l0.npy: element [4, 1] is -inf"
+bad stacked "np.save(d + '/weight_ih_l1.npy', np.load(d + '/weight_ih_l0.npy'))"
+expect_bad "$work/stacked" "weight_ih_l1.npy: stacked networks"
+expect_bad "$work/elman" "say --cell elman_tanh, elman_sigmoid or elman_relu"
+expect_bad "$work/lstm" "--cell gru" --cell gru
+expect_bad "$work/does-not-exist" "does-not-exist: no such folder"
+mkdir -p "$work/empty"
+expect_bad "$work/empty" "empty: no .npy file"
+
+[ "$failures" -eq 0 ] || { echo "$failures failed"; exit 1; }
+echo "all rnnsuite check cases behaved"
