@@ -24,7 +24,7 @@ while read -r name; do
   [ -n "${seen[$family]:-}" ] && { [ "${seen[$family]}" = done ] || [ "${seen[$family]}" = "$batch" ]; } && continue
   if [ -n "${seen[$family]:-}" ]; then seen[$family]=done; else seen[$family]=$batch; fi
   for precision in f32 f64; do
-    d="${descriptor%_f32}_$precision" dir="$work/$family-$precision"
+    d="${descriptor%_f32}_$precision" dir="$work/$family-$d"
     "$rnnsuite" run --problem "$d" --regime "$family" --seed 7 --repeat 1 --dump "$dir.in" >/dev/null \
       || { echo "FAIL: rnnsuite run --problem $d --regime $family"; exit 1; }
     pairs+=("$dir.in" "$dir.torch")
@@ -38,7 +38,7 @@ results="$work/results.txt"
 : > "$results"
 for c in "${cases[@]}"; do
   read -r family d <<< "$c"
-  dir="$work/$family-${d##*_}.torch"
+  dir="$work/$family-$d.torch"
   cell_option=()
   case "$d" in elman_*) cell_option=(--cell "${d%%_t[0-9]*}") ;; esac
   "$rnnsuite" check "$dir" "${cell_option[@]}" --json "$dir.json" > "$dir.out" 2>&1
@@ -67,7 +67,7 @@ rows = ["| regime family | problem | forward | worst err/tol (at) | backward | w
         "|---|---|---|---|---|---|"]
 for c in cases:
     family, d = c.split()
-    j = json.load(open(f"{work}/{family}-{d.rsplit('_', 1)[1]}.torch.json"))
+    j = json.load(open(f"{work}/{family}-{d}.torch.json"))
     legs = {r["leg"]: r for r in j["results"]}
     def cell(leg):
         r = legs.get(leg)
