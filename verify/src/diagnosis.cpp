@@ -99,34 +99,40 @@ std::vector<variant> variants_of(const rnn::problem& p) {
                    "r ⊙ (W_hn h'))",
                    gru_form::bias_outside_reset, [](given_data&, fast_gradients&) {}});
   }
-  out.push_back({"bias_hh_ignored",
-                 "one bias instead of two: bias_hh_l0 ignored (its gradient is not graded)",
-                 gru_form::pytorch, [](given_data& d, fast_gradients& g) {
-                   std::fill(d.params.bias_hh.begin(), d.params.bias_hh.end(), 0.0);
-                   g.bias_hh.clear();
-                 }});
-  out.push_back({"bias_ih_ignored",
-                 "one bias instead of two: bias_ih_l0 ignored (its gradient is not graded)",
-                 gru_form::pytorch, [](given_data& d, fast_gradients& g) {
-                   std::fill(d.params.bias_ih.begin(), d.params.bias_ih.end(), 0.0);
-                   g.bias_ih.clear();
-                 }});
+  // One bias: the implementation ignores b_hh (or b_ih); that gradient is not graded.
+  using bias_member = rnn::aligned_vector<double> rnn::parameters<double>::*;
+  using gradient_member = std::vector<double> fast_gradients::*;
+  auto ignored = [](const char* which, bias_member bias, gradient_member gradient) {
+    return variant{std::string(which) + "_ignored",
+                   std::string("one bias instead of two: ") + which +
+                       "_l0 ignored (its gradient is not graded)",
+                   gru_form::pytorch, [bias, gradient](given_data& d, fast_gradients& g) {
+                     std::fill((d.params.*bias).begin(), (d.params.*bias).end(), 0.0);
+                     (g.*gradient).clear();
+                   }};
+  };
+  out.push_back(ignored("bias_hh", &rnn::parameters<double>::bias_hh, &fast_gradients::bias_hh));
+  out.push_back(ignored("bias_ih", &rnn::parameters<double>::bias_ih, &fast_gradients::bias_ih));
+  // A square weight used transposed, its gradient transposed back (a non-square one's shape
+  // already tells: parse_dump refuses it).
+  using weight_member = rnn::aligned_vector<double> rnn::parameters<double>::*;
+  auto transposed = [](const char* which, std::size_t n, weight_member weight,
+                       gradient_member gradient, const char* how) {
+    return variant{std::string(which) + "_transposed",
+                   std::string("transposed weights: ") + which + "_l0 used " + how +
+                       ", its gradient transposed the same way",
+                   gru_form::pytorch, [n, weight, gradient](given_data& d, fast_gradients& g) {
+                     transpose_square(d.params.*weight, n);
+                     transpose_square(g.*gradient, n);
+                   }};
+  };
   if (G == 1)
-    out.push_back({"weight_hh_transposed",
-                   "transposed weights: weight_hh_l0 used as W_hhᵀ (h' W_hh where PyTorch "
-                   "computes W_hh h'), its gradient transposed the same way",
-                   gru_form::pytorch, [H](given_data& d, fast_gradients& g) {
-                     transpose_square(d.params.weight_hh, H);
-                     transpose_square(g.weight_hh, H);
-                   }});
-  if (static_cast<std::size_t>(G) * H == I && G == 1)
-    out.push_back({"weight_ih_transposed",
-                   "transposed weights: weight_ih_l0 used as W_ihᵀ, its gradient transposed "
-                   "the same way",
-                   gru_form::pytorch, [I](given_data& d, fast_gradients& g) {
-                     transpose_square(d.params.weight_ih, I);
-                     transpose_square(g.weight_ih, I);
-                   }});
+    out.push_back(transposed("weight_hh", H, &rnn::parameters<double>::weight_hh,
+                             &fast_gradients::weight_hh,
+                             "as W_hhᵀ (h' W_hh where PyTorch computes W_hh h')"));
+  if (G == 1 && H == I)
+    out.push_back(transposed("weight_ih", I, &rnn::parameters<double>::weight_ih,
+                             &fast_gradients::weight_ih, "as W_ihᵀ"));
   return out;
 }
 

@@ -94,6 +94,31 @@ double to_d(const real100& v) { return ref::to_double(v); }
 
 // ---------------------------------------------------------------------------------------------
 
+// Bit-identical forward trajectories, and gradients (all but bias_hh when `with_bias_hh` is
+// false).
+template <class Real>
+void expect_same_trajectory(const ref::trajectory<Real>& a, const ref::trajectory<Real>& b) {
+  EXPECT_TRUE(a.output == b.output);
+  EXPECT_TRUE(a.gates == b.gates);
+  EXPECT_TRUE(a.hidden_n == b.hidden_n);
+  EXPECT_TRUE(a.h_n == b.h_n);
+}
+template <class Real>
+void expect_same_gradients(const ref::gradients<Real>& a, const ref::gradients<Real>& b,
+                           bool with_bias_hh) {
+  EXPECT_TRUE(a.weight_ih == b.weight_ih);
+  EXPECT_TRUE(a.weight_hh == b.weight_hh);
+  EXPECT_TRUE(a.bias_ih == b.bias_ih);
+  if (with_bias_hh) {
+    EXPECT_TRUE(a.bias_hh == b.bias_hh);
+  }
+  EXPECT_TRUE(a.x == b.x);
+  EXPECT_TRUE(a.h0 == b.h0);
+  EXPECT_TRUE(a.h == b.h);
+  EXPECT_TRUE(a.delta_x == b.delta_x);
+  EXPECT_TRUE(a.delta_h == b.delta_h);
+}
+
 TEST(ReferenceGruForms, Names) {
   EXPECT_STREQ(ref::gru_form_name(gru_form::pytorch), "pytorch");
   EXPECT_STREQ(ref::gru_form_name(gru_form::reset_before_product), "reset_before_product");
@@ -139,21 +164,10 @@ void expect_pytorch_is_gru_hpp() {
   const auto go = real<Real>(s.grad_output), ghn = real<Real>(s.grad_h_n);
   const auto a = ref::gru_form_forward(p, w, x, h0, gru_form::pytorch);
   const auto b = ref::gru_forward(p, w, x, h0);
-  EXPECT_TRUE(a.output == b.output);
-  EXPECT_TRUE(a.gates == b.gates);
-  EXPECT_TRUE(a.hidden_n == b.hidden_n);
-  EXPECT_TRUE(a.h_n == b.h_n);
+  expect_same_trajectory(a, b);
   const auto ga = ref::gru_form_backward(p, w, a, go, ghn, gru_form::pytorch);
   const auto gb = ref::gru_backward(p, w, b, go, ghn);
-  EXPECT_TRUE(ga.weight_ih == gb.weight_ih);
-  EXPECT_TRUE(ga.weight_hh == gb.weight_hh);
-  EXPECT_TRUE(ga.bias_ih == gb.bias_ih);
-  EXPECT_TRUE(ga.bias_hh == gb.bias_hh);
-  EXPECT_TRUE(ga.x == gb.x);
-  EXPECT_TRUE(ga.h0 == gb.h0);
-  EXPECT_TRUE(ga.h == gb.h);
-  EXPECT_TRUE(ga.delta_x == gb.delta_x);
-  EXPECT_TRUE(ga.delta_h == gb.delta_h);
+  expect_same_gradients(ga, gb, true);
   // Empty grad_h_n means zero there too.
   const auto gc = ref::gru_form_backward(p, w, a, go, {}, gru_form::pytorch);
   EXPECT_TRUE(gc.weight_hh == ref::gru_backward(p, w, b, go, {}).weight_hh);
@@ -364,20 +378,10 @@ void expect_bias_outside_is_pytorch_without_b_hn() {
   const auto go = real<Real>(s.grad_output), ghn = real<Real>(s.grad_h_n);
   const auto a = ref::gru_form_forward(p, w, x, h0, gru_form::bias_outside_reset);
   const auto b = ref::gru_form_forward(p, w, x, h0, gru_form::pytorch);
-  EXPECT_TRUE(a.output == b.output);
-  EXPECT_TRUE(a.gates == b.gates);
-  EXPECT_TRUE(a.hidden_n == b.hidden_n);
-  EXPECT_TRUE(a.h_n == b.h_n);
+  expect_same_trajectory(a, b);
   const auto ga = ref::gru_form_backward(p, w, a, go, ghn, gru_form::bias_outside_reset);
   const auto gb = ref::gru_form_backward(p, w, b, go, ghn, gru_form::pytorch);
-  EXPECT_TRUE(ga.weight_ih == gb.weight_ih);
-  EXPECT_TRUE(ga.weight_hh == gb.weight_hh);
-  EXPECT_TRUE(ga.bias_ih == gb.bias_ih);
-  EXPECT_TRUE(ga.x == gb.x);
-  EXPECT_TRUE(ga.h0 == gb.h0);
-  EXPECT_TRUE(ga.h == gb.h);
-  EXPECT_TRUE(ga.delta_x == gb.delta_x);
-  EXPECT_TRUE(ga.delta_h == gb.delta_h);
+  expect_same_gradients(ga, gb, false);
   for (std::size_t k = 0; k < 2 * H; ++k) EXPECT_EQ(ga.bias_hh[k], gb.bias_hh[k]) << k;
   for (std::size_t k = 2 * H; k < 3 * H; ++k) {
     EXPECT_EQ(ga.bias_hh[k], ga.bias_ih[k]) << k;
