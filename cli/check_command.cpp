@@ -135,13 +135,7 @@ void add_check_command(CLI::App& app) {
   cmd->add_option("--show", args->show, "failed checks printed per result (default 10)");
   cmd->add_flag("!--no-diagnosis", args->diagnose,
                 "on a FAIL, do not try the known convention variants");
-  cmd->callback([args] {
-    const int status = run_check(*args);
-    if (status != exit_ok) {
-      std::fflush(stdout);
-      std::exit(status);
-    }
-  });
+  cmd->callback([args] { exit_unless_ok(run_check(*args)); });
 }
 
 }  // namespace rnnsuite::cli

@@ -307,14 +307,7 @@ void add_verify_command(CLI::App& app) {
   cmd->add_flag("--list", args->list, "print the selected problems' names, one per line, and exit");
   cmd->add_option("--shard", args->shard,
                   "run shard i of n (i/n); default GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS");
-  cmd->callback([args] {
-    const int status = run_verify(*args);
-    // main() maps exceptions to exit_bad_input; a verdict that did not pass is exit_failed.
-    if (status != exit_ok) {
-      std::fflush(stdout);
-      std::exit(status);
-    }
-  });
+  cmd->callback([args] { exit_unless_ok(run_verify(*args)); });
 }
 
 }  // namespace rnnsuite::cli
