@@ -35,7 +35,7 @@ case "$out" in *"cell elman_tanh (--cell"*) ;; *) fail "elman: --cell not report
 # A planted error in grad_x at step 3: FAIL, naming dx at t = 3, and no other block.
 copy lstm planted
 edit "$work/planted" "g = np.load(d + '/grad_x.npy'); g[3, 1, 2] *= 1.001; np.save(d + '/grad_x.npy', g)"
-out=$("$rnnsuite" check "$work/planted" --json "$work/planted.json" --no-diagnosis 2>&1); status=$?
+out=$("$rnnsuite" check "$work/planted" --json "$work/planted.json" --junit "$work/planted.xml" --no-diagnosis 2>&1); status=$?
 [ "$status" -eq 1 ] || fail "planted error: exit $status, expected 1: $out"
 case "$out" in *"FAIL       dx at t = 3 "*) echo "ok: planted error named: dx at t = 3" ;;
   *) fail "planted error: step not named: $out" ;; esac
@@ -44,6 +44,8 @@ import json, sys
 j = json.load(open(sys.argv[1]))
 print(' '.join(f\"{c['block']}@{c['step']}\" for r in j['results'] for c in r['failed_checks']))" "$work/planted.json")
 [ "$failed" = "dx@3" ] || fail "planted error: failed checks '$failed', expected exactly dx@3"
+grep -q 'tests="2" failures="1"' "$work/planted.xml" && grep -q '<failure message="FAIL: worst error/tolerance [0-9.e+]* at dx@t=3"' "$work/planted.xml" \
+  || fail "planted error: JUnit report lacks the backward's failure at dx@t=3: $(cat "$work/planted.xml")"
 
 # A NaN in a gradient is a verdict.
 copy gru nan_gradient
