@@ -136,7 +136,7 @@ rnn::cell infer_cell(const shapes& s, std::optional<rnn::cell> told, std::size_t
   if (told) {
     if (rnn::gate_count(*told) != static_cast<int>(G))
       throw rnn::error(fmt::format(
-          "--cell {}: {} has shape {}, G = {} gate blocks, which is {}, not {}",
+          "--cell {}: {} has shape {}: {} gate block(s), which is {}, not {}",
           rnn::cell_name(*told), s.file("weight_hh_l0"), shape_text(w), G,
           G == 4 ? "an LSTM" : G == 3 ? "a GRU" : "an Elman RNN", rnn::cell_name(*told)));
     inferred.push_back(fmt::format("cell {} (--cell; weight_hh_l0 {} has G = {})",
