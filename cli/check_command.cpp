@@ -2,6 +2,7 @@
 // format") against the 50-digit reference run on the dump's own inputs and weights, per step and
 // per gate block, as `rnnsuite verify` grades an implementation; when something FAILs, say which
 // known convention variant the dump matches (verify/diagnosis.hpp). docs/verifying-pytorch.md.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -89,9 +90,9 @@ int run_check(const check_args& a) {
                            !d.forward.c_n.empty();
   if (has_forward) results.push_back(check.grade_forward(d.forward, "dump"));
   const v::fast_gradients& g = d.gradients;
-  const bool has_gradients = !g.weight_ih.empty() || !g.weight_hh.empty() || !g.bias_ih.empty() ||
-                             !g.bias_hh.empty() || !g.x.empty() || !g.h0.empty() ||
-                             !g.c0.empty() || !g.h.empty() || !g.c.empty();
+  const auto members = g.members();
+  const bool has_gradients = std::any_of(members.begin(), members.end(),
+                                         [](const std::vector<double>* v) { return !v->empty(); });
   if (has_gradients) results.push_back(check.grade(g, "dump"));
   if (!has_forward)
     std::printf("  note: no output.npy, h_n.npy or c_n.npy: the forward is not checked, and the "

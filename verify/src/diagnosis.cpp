@@ -176,12 +176,10 @@ double distance(const std::vector<std::pair<const std::vector<double>*, const st
 }
 
 auto gradient_pairs(const fast_gradients& given, const fast_gradients& truth) {
-  return std::vector<std::pair<const std::vector<double>*, const std::vector<double>*>>{
-      {&given.weight_ih, &truth.weight_ih}, {&given.weight_hh, &truth.weight_hh},
-      {&given.bias_ih, &truth.bias_ih},     {&given.bias_hh, &truth.bias_hh},
-      {&given.x, &truth.x},                 {&given.h0, &truth.h0},
-      {&given.c0, &truth.c0},               {&given.h, &truth.h},
-      {&given.c, &truth.c}};
+  std::vector<std::pair<const std::vector<double>*, const std::vector<double>*>> pairs;
+  const auto a = given.members(), b = truth.members();
+  for (std::size_t k = 0; k < a.size(); ++k) pairs.push_back({a[k], b[k]});
+  return pairs;
 }
 
 auto forward_pairs(const forward_values& given, const forward_values& truth) {
@@ -259,9 +257,7 @@ std::vector<variant_match> diagnose(const dump& d) {
       double exact = alpha;
       std::string why = factor_explanation(alpha, d.data.problem, exact);
       fast_gradients scaled = d.gradients;
-      for (std::vector<double>* v : {&scaled.weight_ih, &scaled.weight_hh, &scaled.bias_ih,
-                                     &scaled.bias_hh, &scaled.x, &scaled.h0, &scaled.c0,
-                                     &scaled.h, &scaled.c})
+      for (std::vector<double>* v : scaled.members())
         for (double& value : *v) value /= exact;
       if (auto m = graded(d, d.data, scaled, gru_form::pytorch, "gradients_scaled", why))
         found.push_back({m->backward.worst_ratio, std::move(*m)});

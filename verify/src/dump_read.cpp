@@ -290,7 +290,6 @@ dump parse_dump(const dump_files& files, const std::string& folder,
   if (!graded)
     throw rnn::error(folder + ": nothing to grade (no output.npy, h_n.npy or grad_*.npy beside "
                      "the inputs)");
-  p.precision = dtype == "<f4" ? rnn::precision::f32 : rnn::precision::f64;
   const rnn::tensor_sizes n = rnn::sizes_of(p);
   given_data& d = out.data;
   d.problem = p;

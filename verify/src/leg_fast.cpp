@@ -4,6 +4,7 @@
 // arithmetic.
 #include <bit>
 #include <cstdint>
+#include <optional>
 
 #include "conditioning.hpp"
 #include "rnn/layer.hpp"
@@ -42,17 +43,16 @@ rnn::aligned_vector<F> narrow(const Vector& v) {
   return rnn::aligned_vector<F>(v.begin(), v.end());  // exact: v holds F values
 }
 
-template <class Real>
-std::vector<Real> exactly(const std::vector<double>& v) {
+// Values of a float or double format, exactly in Real.
+template <class Real, class Values>
+std::vector<Real> exactly(const Values& v) {
   return std::vector<Real>(v.begin(), v.end());
 }
 
 template <class Real>
 reference::weights<Real> weights_of(const rnn::parameters<double>& w) {
-  return {exactly<Real>({w.weight_ih.begin(), w.weight_ih.end()}),
-          exactly<Real>({w.weight_hh.begin(), w.weight_hh.end()}),
-          exactly<Real>({w.bias_ih.begin(), w.bias_ih.end()}),
-          exactly<Real>({w.bias_hh.begin(), w.bias_hh.end()})};
+  return {exactly<Real>(w.weight_ih), exactly<Real>(w.weight_hh), exactly<Real>(w.bias_ih),
+          exactly<Real>(w.bias_hh)};
 }
 
 template <class Real>
@@ -76,13 +76,14 @@ reference::gradients<Real> backward_in(const auto& s, const reference::weights<R
 
 // The truth and conditioning of the data in `s` (rounded to F, held in double): the 50-digit
 // forward and backward, and the same in 100 digits, which measures how much this trajectory
-// amplifies rounding errors.
+// amplifies rounding errors. known: the 50-digit forward of the same data, when the caller has
+// already run it.
 template <class F>
-void derive_truth(auto& s) {
+void derive_truth(auto& s, std::optional<reference::trajectory<real50>> known = std::nullopt) {
   const rnn::problem& p = s.r.problem;
   s.range = detail::range_of<F>();
   const auto w = weights_of<real50>(s.params);
-  const auto run = forward_in<real50>(s, w);
+  const auto run = known ? std::move(*known) : forward_in<real50>(s, w);
   s.output = run.output, s.h_n = run.h_n, s.c_n = run.c_n;
   s.truth = backward_in<real50>(s, w, run);
   s.cond = detail::conditioning_of(p, w, run, s.truth);
@@ -132,15 +133,13 @@ void prepare(auto& s) {
   s.grad_c_n.assign(final_state.c.begin(), final_state.c.end());
   // The upstream gradient of the regime's loss, rounded once to F: both sides start from the
   // same bits.
-  const auto wr = reference::to_weights<real50, F>(w);
-  const auto run = reference::forward(s.r.problem, wr, reference::convert<real50, F>(in.x),
-                                      reference::convert<real50, F>(in.h0),
-                                      reference::convert<real50, F>(in.c0));
+  // The 50-digit forward serves the loss here and the truth below: it is run once.
+  auto run = forward_in<real50>(s, weights_of<real50>(s.params));
   const auto target = reference::convert<real50, F>(in.target);
   const auto loss = reference::mse_loss(s.r.problem, s.r.run.loss, run.output, target);
   for (const real50& v : loss.second)
     s.grad_output.push_back(static_cast<F>(reference::to_double(v)));
-  derive_truth<F>(s);
+  derive_truth<F>(s, std::move(run));
 }
 
 // The regime's execution as the implementation under test is asked to run it.

@@ -9,6 +9,7 @@
 //   digits the 50-digit reference against the 100-digit one.
 // Every quantity is a normwise relative error against its own reference norm, no absolute floor,
 // judged against its own tolerance (tolerance.hpp) and given a verdict.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -54,6 +55,14 @@ struct leg_result {
 // where the run was not asked for them (rnn::gradients_view's members).
 struct fast_gradients {
   std::vector<double> weight_ih, weight_hh, bias_ih, bias_hh, x, h0, c0, h, c;
+
+  // Every member, in declaration order: to visit them all without naming each.
+  std::array<std::vector<double>*, 9> members() {
+    return {&weight_ih, &weight_hh, &bias_ih, &bias_hh, &x, &h0, &c0, &h, &c};
+  }
+  std::array<const std::vector<double>*, 9> members() const {
+    return {&weight_ih, &weight_hh, &bias_ih, &bias_hh, &x, &h0, &c0, &h, &c};
+  }
 };
 
 // Data given from outside (a dump a framework wrote): the problem, its inputs, parameters and
