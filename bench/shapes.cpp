@@ -110,6 +110,7 @@ std::vector<benchmark_case> problem_cases(std::string_view descriptor) {
   try {
     p = rnn::parse_problem(descriptor);
     rnn::validate(p);  // sizes whose tensors would not fit are refused here, not mid-run
+    rnn::require_single_layer(p, "the benchmark");
   } catch (const rnn::error& e) {
     throw rnn::error("--problem: '" + std::string(descriptor) + "': " + e.what());
   }

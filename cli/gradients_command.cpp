@@ -78,6 +78,7 @@ void run_gradients(const gradients_settings& s) {
   if (s.problem.empty()) throw rnn::error("--problem is required (or --seeds)");
   v::flow_request request;
   request.problem = rnn::parse_problem(s.problem);
+  rnn::require_single_layer(request.problem, "gradients --problem");
   if (!s.regime.empty()) request.regime_family = s.regime;
   if (s.gain) request.gain = *s.gain;
   request.seed = s.seed;

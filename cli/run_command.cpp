@@ -41,14 +41,17 @@ double norm(std::span<const Real> v) {
   return std::sqrt(s);
 }
 
-// Everything one run of a problem produces.
+// Everything one run of a problem produces. A single layer runs as the one-block network, which
+// rnn::network computes bit for bit as rnn::layer.
 template <class Real>
 struct run_result {
   rnn::problem p;
-  rnn::parameters<Real> params;
+  rnn::aligned_vector<Real> params;  // the flat layout of rnn/network.hpp
   rnn::inputs<Real> in;
-  rnn::aligned_vector<Real> output, h_n, c_n, grad_output;  // T×B×H, B×H, B×H, T×B×H
-  rnn::aligned_vector<Real> d_w_ih, d_w_hh, d_b_ih, d_b_hh, d_x, d_h0, d_c0, d_h, d_c;
+  rnn::aligned_vector<Real> output, h_n, c_n, grad_output;  // T×B×(D·H), (L·D)×B×H twice, T×B×(D·H)
+  rnn::aligned_vector<Real> d_params;                       // as params
+  rnn::aligned_vector<Real> d_x, d_h0, d_c0;                // T×B×I, (L·D)×B×H twice
+  rnn::aligned_vector<Real> d_h, d_c;                       // (L·D)×T×B×H: every block's dL/dh_t
   double loss = 0;
   std::vector<double> times_ms;  // forward+backward wall time of each repetition
   std::size_t workspace_bytes = 0, activation_bytes = 0;
@@ -59,7 +62,7 @@ template <class Real>
 run_result<Real> run_problem(const rnn::problem& p, const run_settings& s) {
   run_result<Real> r;
   r.p = p;
-  const rnn::tensor_sizes n = rnn::sizes_of(p);
+  const rnn::network_sizes n = rnn::network_sizes_of(p);
   rnn::init_options init{rnn::init_scheme::pytorch, s.seed, 1.0};
   if (s.init == "xavier") init.scheme = rnn::init_scheme::xavier;
   else if (s.init == "orthogonal") init.scheme = rnn::init_scheme::orthogonal;
@@ -71,43 +74,44 @@ run_result<Real> run_problem(const rnn::problem& p, const run_settings& s) {
   }
   const rnn::loss_kind loss = rnn::parse_loss(s.loss);
   if (s.regime.empty()) {
-    r.params = rnn::make_parameters<Real>(p, init);
+    r.params = rnn::make_network_parameters<Real>(p, init);
     r.in = rnn::make_inputs<Real>(p, s.seed);
   } else {
+    if (rnn::is_network(p))
+      throw rnn::error("--regime " + s.regime + ": the regimes are single-layer problems; " +
+                       rnn::format_problem(p) + " is a network");
     verify::regime chosen = verify::regime_for(s.regime, p, s.seed);
     // With PyTorch's default biases under the regime's shifts: a dump whose b_hh is zero could
     // not tell one bias from two.
     chosen.run.realistic_biases = true;
-    r.params = verify::regime_parameters<Real>(chosen);
+    const rnn::parameters<Real> one = verify::regime_parameters<Real>(chosen);
+    for (const auto* part : {&one.weight_ih, &one.weight_hh, &one.bias_ih, &one.bias_hh})
+      r.params.insert(r.params.end(), part->begin(), part->end());
     r.in = verify::regime_inputs<Real>(chosen);
   }
   rnn::layer_options options;
   if (!s.arch.empty()) options.isa = rnn::parse_isa(s.arch);
   options.threads = s.threads;
-  rnn::layer<Real> layer(p, r.params.view(), options);
-  r.isa = std::string(rnn::isa_name(layer.isa()));
-  r.workspace_bytes = layer.workspace_bytes();
-  r.activation_bytes = layer.activation_bytes();
+  rnn::network<Real> network(p, r.params, options);
+  r.isa = std::string(rnn::isa_name(options.isa ? *options.isa : rnn::default_isa()));
+  r.workspace_bytes = network.workspace_bytes();
+  r.activation_bytes = network.activation_bytes();
   const bool lstm = rnn::has_cell_state(p.cell);
-  r.output.resize(n.sequence);
+  r.output.resize(n.output);
   r.h_n.resize(n.state);
   r.c_n.resize(lstm ? n.state : 0);
-  r.grad_output.resize(n.sequence);
-  r.d_w_ih.resize(n.weight_ih);
-  r.d_w_hh.resize(n.weight_hh);
-  r.d_b_ih.resize(n.bias);
-  r.d_b_hh.resize(n.bias);
+  r.grad_output.resize(n.output);
+  r.d_params.resize(n.parameters);
   r.d_x.resize(n.x);
   r.d_h0.resize(n.state);
   r.d_c0.resize(lstm ? n.state : 0);
-  r.d_h.resize(n.sequence);
-  r.d_c.resize(lstm ? n.sequence : 0);
+  r.d_h.resize(n.sequences);
+  r.d_c.resize(lstm ? n.sequences : 0);
   for (int k = 0; k < s.repeat; ++k) {
     const auto start = std::chrono::steady_clock::now();
-    layer.forward(r.in.x, r.in.h0, r.in.c0, r.output, r.h_n, r.c_n);
+    network.forward(r.in.x, r.in.h0, r.in.c0, r.output, r.h_n, r.c_n);
     r.loss = rnn::mse_loss<Real>(p, loss, r.output, r.in.target, r.grad_output);
-    layer.backward(r.grad_output, {}, {},
-                   {r.d_w_ih, r.d_w_hh, r.d_b_ih, r.d_b_hh, r.d_x, r.d_h0, r.d_c0, r.d_h, r.d_c});
+    network.backward(r.grad_output, {}, {}, {r.d_params, r.d_x, r.d_h0, r.d_c0, r.d_h, r.d_c});
     r.times_ms.push_back(
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
   }
@@ -129,21 +133,40 @@ std::vector<double> per_step_norms(const rnn::problem& p, const auto& seq) {
   return out;
 }
 
+// The norm of one parameter tensor's gradient over every block (weight_ih: all weight_ih_l*).
+template <class Real>
+double parameter_norm(const run_result<Real>& r, std::size_t rnn::parameter_offsets::*begin,
+                      std::size_t rnn::parameter_offsets::*end) {
+  double s = 0;
+  for (std::int64_t k = 0; k < r.p.layers * r.p.directions; ++k) {
+    const rnn::parameter_offsets o = rnn::parameter_offsets_of(r.p, k);
+    const double part = norm<Real>(std::span<const Real>(r.d_params).subspan(o.*begin, o.*end - o.*begin));
+    s += part * part;
+  }
+  return std::sqrt(s);
+}
+
 template <class Real>
 nlohmann::json describe(const run_result<Real>& r) {
   std::vector<double> t = r.times_ms;
   std::sort(t.begin(), t.end());
   const double median = t.empty() ? 0 : t[t.size() / 2];
+  using o = rnn::parameter_offsets;
   nlohmann::json j;
   j["problem"] = rnn::format_problem(r.p);
   j["isa"] = r.isa;
   j["loss"] = r.loss;
-  j["grad_norms"] = {{"weight_ih", norm<Real>(r.d_w_ih)}, {"weight_hh", norm<Real>(r.d_w_hh)},
-                     {"bias_ih", norm<Real>(r.d_b_ih)},   {"bias_hh", norm<Real>(r.d_b_hh)},
-                     {"x", norm<Real>(r.d_x)},            {"h0", norm<Real>(r.d_h0)}};
+  j["grad_norms"] = {{"weight_ih", parameter_norm(r, &o::weight_ih, &o::weight_hh)},
+                     {"weight_hh", parameter_norm(r, &o::weight_hh, &o::bias_ih)},
+                     {"bias_ih", parameter_norm(r, &o::bias_ih, &o::bias_hh)},
+                     {"bias_hh", parameter_norm(r, &o::bias_hh, &o::end)},
+                     {"x", norm<Real>(r.d_x)},
+                     {"h0", norm<Real>(r.d_h0)}};
   if (!r.d_c0.empty()) j["grad_norms"]["c0"] = norm<Real>(r.d_c0);
-  j["grad_h_per_step"] = per_step_norms(r.p, r.d_h);
-  if (!r.d_c.empty()) j["grad_c_per_step"] = per_step_norms(r.p, r.d_c);
+  // Layer 0's forward direction (block 0): the gradient that travels through every layer.
+  const std::size_t seq = static_cast<std::size_t>(r.p.T * r.p.B * r.p.H);
+  j["grad_h_per_step"] = per_step_norms(r.p, std::span<const Real>(r.d_h).first(seq));
+  if (!r.d_c.empty()) j["grad_c_per_step"] = per_step_norms(r.p, std::span<const Real>(r.d_c).first(seq));
   j["fwdbwd_ms"] = {{"median", median}, {"min", t.empty() ? 0 : t.front()},
                     {"max", t.empty() ? 0 : t.back()}, {"repeat", t.size()}};
   j["gflops"] = median > 0 ? rnn::forward_backward_flops(r.p) / (median * 1e6) : 0.0;
@@ -152,44 +175,57 @@ nlohmann::json describe(const run_result<Real>& r) {
   return j;
 }
 
+// The dump folder (DESIGN.md, "Dump format"): PyTorch's names for every layer and direction. A
+// network's per-block dL/dh_t and dL/dc_t are grad_h<suffix>, grad_c<suffix>, T×B×H each (a
+// single layer's keep the names grad_h, grad_c).
 template <class Real>
 void write_dump(const run_result<Real>& r, const run_settings& s, const std::filesystem::path& dir) {
   namespace fs = std::filesystem;
-  const auto T = static_cast<std::size_t>(r.p.T), B = static_cast<std::size_t>(r.p.B),
-             I = static_cast<std::size_t>(r.p.I), H = static_cast<std::size_t>(r.p.H),
-             GH = static_cast<std::size_t>(r.p.G()) * H;
+  const rnn::problem& p = r.p;
+  const auto T = static_cast<std::size_t>(p.T), B = static_cast<std::size_t>(p.B),
+             I = static_cast<std::size_t>(p.I), H = static_cast<std::size_t>(p.H),
+             GH = static_cast<std::size_t>(p.G()) * H,
+             D = static_cast<std::size_t>(p.directions),
+             blocks = static_cast<std::size_t>(p.layers * p.directions);
   // Written beside the target, renamed into place only when complete: no half-written dump.
   const fs::path tmp = dir.string() + ".partial";
   std::error_code ec;
   fs::remove_all(tmp, ec);
   if (!fs::create_directories(tmp, ec) && ec)
     throw rnn::error("--dump: cannot create '" + tmp.string() + "': " + ec.message());
-  auto put = [&](const char* name, std::vector<std::size_t> shape, const auto& data) {
+  auto put = [&](const std::string& name, std::vector<std::size_t> shape, std::span<const Real> data) {
     if (data.empty()) return;
-    rnn::write_npy<Real>(tmp / (std::string(name) + ".npy"), shape, std::span<const Real>(data));
+    rnn::write_npy<Real>(tmp / (name + ".npy"), shape, data);
   };
   put("x", {T, B, I}, r.in.x);
-  put("h0", {1, B, H}, r.in.h0);
-  put("c0", {1, B, H}, r.in.c0);
-  put("weight_ih_l0", {GH, I}, r.params.weight_ih);
-  put("weight_hh_l0", {GH, H}, r.params.weight_hh);
-  put("bias_ih_l0", {GH}, r.params.bias_ih);
-  put("bias_hh_l0", {GH}, r.params.bias_hh);
-  put("output", {T, B, H}, r.output);
-  put("h_n", {1, B, H}, r.h_n);
-  put("c_n", {1, B, H}, r.c_n);
-  put("target", {T, B, H}, r.in.target);
-  put("grad_output", {T, B, H}, r.grad_output);
+  put("h0", {blocks, B, H}, r.in.h0);
+  put("c0", {blocks, B, H}, r.in.c0);
+  put("output", {T, B, D * H}, r.output);
+  put("h_n", {blocks, B, H}, r.h_n);
+  put("c_n", {blocks, B, H}, r.c_n);
+  put("target", {T, B, D * H}, r.in.target);
+  put("grad_output", {T, B, D * H}, r.grad_output);
   put("grad_x", {T, B, I}, r.d_x);
-  put("grad_h0", {1, B, H}, r.d_h0);
-  put("grad_c0", {1, B, H}, r.d_c0);
-  put("grad_weight_ih_l0", {GH, I}, r.d_w_ih);
-  put("grad_weight_hh_l0", {GH, H}, r.d_w_hh);
-  put("grad_bias_ih_l0", {GH}, r.d_b_ih);
-  put("grad_bias_hh_l0", {GH}, r.d_b_hh);
-  put("grad_h", {T, B, H}, r.d_h);
-  put("grad_c", {T, B, H}, r.d_c);
-  nlohmann::json meta = {{"problem", rnn::format_problem(r.p)}, {"seed", s.seed},
+  put("grad_h0", {blocks, B, H}, r.d_h0);
+  put("grad_c0", {blocks, B, H}, r.d_c0);
+  const std::size_t seq = T * B * H;
+  for (std::size_t k = 0; k < blocks; ++k) {
+    const std::string suffix = rnn::block_suffix(p, std::int64_t(k));
+    const rnn::parameter_offsets o = rnn::parameter_offsets_of(p, std::int64_t(k));
+    const std::size_t input = (o.weight_hh - o.weight_ih) / GH;
+    for (const auto& [values, prefix] : {std::pair{&r.params, ""}, std::pair{&r.d_params, "grad_"}}) {
+      const std::span<const Real> flat(*values);
+      put(prefix + std::string("weight_ih") + suffix, {GH, input}, flat.subspan(o.weight_ih, GH * input));
+      put(prefix + std::string("weight_hh") + suffix, {GH, H}, flat.subspan(o.weight_hh, GH * H));
+      put(prefix + std::string("bias_ih") + suffix, {GH}, flat.subspan(o.bias_ih, GH));
+      put(prefix + std::string("bias_hh") + suffix, {GH}, flat.subspan(o.bias_hh, GH));
+    }
+    const std::string seq_suffix = rnn::is_network(p) ? suffix : "";
+    put("grad_h" + seq_suffix, {T, B, H}, std::span<const Real>(r.d_h).subspan(k * seq, seq));
+    if (!r.d_c.empty())
+      put("grad_c" + seq_suffix, {T, B, H}, std::span<const Real>(r.d_c).subspan(k * seq, seq));
+  }
+  nlohmann::json meta = {{"problem", rnn::format_problem(p)}, {"seed", s.seed},
                          {"regime", s.regime},
                          {"gain", s.gain},  {"init", s.gain != 0 ? "orthogonal" : s.init},
                          {"loss", s.loss},  {"loss_value", r.loss}};
@@ -241,7 +277,9 @@ void print_table(const std::vector<nlohmann::json>& rows) {
 void add_run_command(CLI::App& app) {
   auto s = std::make_shared<run_settings>();
   auto* cmd = app.add_subcommand("run", "Forward + backward on seeded data: loss, gradient norms, time");
-  cmd->add_option("--problem", s->problems, "Problem descriptor, e.g. lstm_t128_b16_i512_h512_f32")
+  cmd->add_option("--problem", s->problems,
+                  "Problem descriptor, e.g. lstm_t128_b16_i512_h512_f32, or a network: "
+                  "lstm_t128_b16_i512_h512_l2_bi_f32")
       ->required();
   cmd->add_option("--seed", s->seed, "Seed of parameters and data");
   cmd->add_option("--gain", s->gain, "Orthogonal W_hh scaled to this singular value")

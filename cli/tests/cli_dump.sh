@@ -44,3 +44,35 @@ print(f"ok: {cell} {prec}: {len(shapes)} arrays")
 PY
   done
 done
+# A stacked bidirectional network: every layer and direction under PyTorch's name and shape.
+for cell in elman_relu lstm gru; do
+  d="$out/${cell}_network"
+  "$rnnsuite" run --problem "${cell}_t3_b2_i4_h5_l2_bi_f32" --repeat 1 --dump "$d" >/dev/null
+  /usr/bin/python3 - "$d" "$cell" <<'PY'
+import os, sys, numpy as np
+d, cell = sys.argv[1:]
+G = {"lstm": 4, "gru": 3}.get(cell, 1)
+T, B, I, H, L, D = 3, 2, 4, 5, 2, 2
+shapes = {"x": (T, B, I), "h0": (L*D, B, H), "output": (T, B, D*H), "h_n": (L*D, B, H),
+          "grad_output": (T, B, D*H), "grad_x": (T, B, I), "grad_h0": (L*D, B, H), "target": (T, B, D*H)}
+if cell == "lstm":
+    shapes.update({"c0": (L*D, B, H), "c_n": (L*D, B, H), "grad_c0": (L*D, B, H)})
+for l in range(L):
+    for suffix in (f"_l{l}", f"_l{l}_reverse"):
+        inp = I if l == 0 else D * H
+        for prefix in ("", "grad_"):
+            shapes.update({prefix + "weight_ih" + suffix: (G*H, inp), prefix + "weight_hh" + suffix: (G*H, H),
+                           prefix + "bias_ih" + suffix: (G*H,), prefix + "bias_hh" + suffix: (G*H,)})
+        shapes["grad_h" + suffix] = (T, B, H)
+        if cell == "lstm":
+            shapes["grad_c" + suffix] = (T, B, H)
+for name, shape in shapes.items():
+    a = np.load(f"{d}/{name}.npy")
+    assert a.dtype == np.float32 and a.shape == shape, (name, a.dtype, a.shape, shape)
+extra = sorted(set(f[:-4] for f in os.listdir(d) if f.endswith(".npy")) - set(shapes))
+assert not extra, extra
+h_n, out = np.load(f"{d}/h_n.npy"), np.load(f"{d}/output.npy")
+assert np.array_equal(h_n[2], out[-1][:, :H]) and np.array_equal(h_n[3], out[0][:, H:]), "h_n of layer 1"
+print(f"ok: {cell} network: {len(shapes)} arrays")
+PY
+done

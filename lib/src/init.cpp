@@ -71,6 +71,7 @@ void check_fits(const problem& p, double bytes, const char* function, const char
 
 template <class Real>
 parameters<Real> make_parameters(const problem& p, const init_options& options) {
+  require_single_layer(p, "make_parameters (make_network_parameters, rnn/network.hpp, takes networks)");
   const tensor_sizes n = sizes_of(p);
   if (!std::isfinite(options.gain) || options.gain <= 0)
     throw error("make_parameters: gain must be finite and > 0, got " + std::to_string(options.gain));
@@ -108,14 +109,14 @@ parameters<Real> make_parameters(const problem& p, const init_options& options) 
 
 template <class Real>
 inputs<Real> make_inputs(const problem& p, std::uint64_t seed) {
-  const tensor_sizes n = sizes_of(p);
-  check_fits(p, sizeof(Real) * (double(n.x) + 2.0 * double(n.sequence) + 2.0 * double(n.state)),
+  const network_sizes n = network_sizes_of(p);  // a single layer's x, state and output as sizes_of
+  check_fits(p, sizeof(Real) * (double(n.x) + 2.0 * double(n.output) + 2.0 * double(n.state)),
              "make_inputs", ("T (T = " + std::to_string(p.T) + ")").c_str());
   inputs<Real> out;
   fill_uniform(out.x, n.x, detail::stream(seed, in_x), 1.0);
   fill_uniform(out.h0, n.state, detail::stream(seed, in_h0), 0.5);
   if (has_cell_state(p.cell)) fill_uniform(out.c0, n.state, detail::stream(seed, in_c0), 0.5);
-  fill_uniform(out.target, n.sequence, detail::stream(seed, in_target), 1.0);
+  fill_uniform(out.target, n.output, detail::stream(seed, in_target), 1.0);
   return out;
 }
 

@@ -14,7 +14,8 @@ namespace {
 
 [[noreturn]] void fail(std::string_view descriptor, const std::string& what) {
   throw error("problem descriptor '" + std::string(descriptor) + "': " + what +
-              " (expected <cell>_t<T>_b<B>_i<I>_h<H>_<f32|f64>, e.g. lstm_t128_b16_i512_h512_f32)");
+              " (expected <cell>_t<T>_b<B>_i<I>_h<H>[_l<L>][_bi]_<f32|f64>, e.g. "
+              "lstm_t128_b16_i512_h512_f32 or lstm_t128_b16_i512_h512_l2_bi_f32)");
 }
 
 // A size field: the prefix letter, then decimal digits with no sign and no leading zero.
@@ -64,11 +65,26 @@ problem parse_problem(std::string_view descriptor) {
   if (tokens[n - 1] == "f32") p.precision = precision::f32;
   else if (tokens[n - 1] == "f64") p.precision = precision::f64;
   else fail(descriptor, "precision must be f32 or f64, got '" + std::string(tokens[n - 1]) + "'");
-  p.H = parse_size(descriptor, tokens[n - 2], 'h', "H");
-  p.I = parse_size(descriptor, tokens[n - 3], 'i', "I");
-  p.B = parse_size(descriptor, tokens[n - 4], 'b', "B");
-  p.T = parse_size(descriptor, tokens[n - 5], 't', "T");
-  const std::size_t cell_end = tokens[n - 5].data() - descriptor.data() - 1;
+  // The optional network fields, from the end: _bi, then _l<L>. h<H> comes before them.
+  std::size_t h = n - 2;
+  if (tokens[h] == "bi") {
+    p.directions = 2;
+    --h;
+  }
+  if (h >= 5 && tokens[h].size() >= 2 && tokens[h][0] == 'l') {
+    p.layers = parse_size(descriptor, tokens[h], 'l', "L");
+    if (p.layers == 1)
+      fail(descriptor, "L = 1 is the default: omit the field '_l1' (one name per problem)");
+    --h;
+  }
+  if (h < 4) fail(descriptor, "too few fields");
+  if (tokens[h] == "bi")
+    fail(descriptor, "'_bi' must come after '_l<L>', just before the precision");
+  p.H = parse_size(descriptor, tokens[h], 'h', "H");
+  p.I = parse_size(descriptor, tokens[h - 1], 'i', "I");
+  p.B = parse_size(descriptor, tokens[h - 2], 'b', "B");
+  p.T = parse_size(descriptor, tokens[h - 3], 't', "T");
+  const std::size_t cell_end = tokens[h - 3].data() - descriptor.data() - 1;
   try {
     p.cell = parse_cell(descriptor.substr(0, cell_end));
   } catch (const error& e) {
@@ -80,8 +96,29 @@ problem parse_problem(std::string_view descriptor) {
 
 std::string format_problem(const problem& p) {
   return std::string(cell_name(p.cell)) + "_t" + std::to_string(p.T) + "_b" + std::to_string(p.B) +
-         "_i" + std::to_string(p.I) + "_h" + std::to_string(p.H) + "_" +
-         std::string(precision_name(p.precision));
+         "_i" + std::to_string(p.I) + "_h" + std::to_string(p.H) +
+         (p.layers != 1 ? "_l" + std::to_string(p.layers) : std::string()) +
+         (p.directions == 2 ? "_bi" : "") + "_" + std::string(precision_name(p.precision));
+}
+
+problem layer_problem(const problem& p, std::int64_t l) {
+  validate(p);
+  if (l < 0 || l >= p.layers)
+    throw error("layer_problem: layer " + std::to_string(l) + " is not in [0, " +
+                std::to_string(p.layers) + ") of " + format_problem(p));
+  problem one = p;
+  one.layers = 1;
+  one.directions = 1;
+  if (l > 0) one.I = p.directions * p.H;
+  return one;
+}
+
+void require_single_layer(const problem& p, std::string_view where) {
+  if (!is_network(p)) return;
+  throw error(std::string(where) + ": problem " + format_problem(p) + " is a network (" +
+              std::to_string(p.layers) + (p.layers == 1 ? " layer" : " layers") +
+              (p.directions == 2 ? ", bidirectional" : "") + "); " + std::string(where) +
+              " takes a single layer in one direction");
 }
 
 void validate(const problem& p) {
@@ -93,10 +130,51 @@ void validate(const problem& p) {
   if (p.precision != precision::f32 && p.precision != precision::f64)
     throw error("problem: precision value " + std::to_string(static_cast<int>(p.precision)) +
                 " is neither f32 nor f64");
-  (void)sizes_of(p);
+  if (p.layers < 1)
+    throw error("problem: L (layers) must be >= 1, got " + std::to_string(p.layers));
+  if (p.directions != 1 && p.directions != 2)
+    throw error("problem: D (directions) must be 1 or 2, got " + std::to_string(p.directions));
+  if (!is_network(p)) {
+    (void)sizes_of(p);
+    return;
+  }
+  (void)network_sizes_of(p);
+}
+
+network_sizes network_sizes_of(const problem& p) {
+  if (p.layers < 1 || p.directions < 1 || p.directions > 2 || p.T < 1 || p.B < 1 || p.I < 1 ||
+      p.H < 1)
+    validate(p);  // throws with the field's name
+  problem first = p;
+  first.layers = first.directions = 1;
+  const tensor_sizes layer0 = sizes_of(first);
+  const auto L = static_cast<std::size_t>(p.layers), D = static_cast<std::size_t>(p.directions);
+  network_sizes s{};
+  s.x = layer0.x;
+  const std::size_t blocks = checked_mul(L, D, p, "L*D");
+  s.state = checked_mul(blocks, layer0.state, p, "h0 ((L*D)*B*H)");
+  s.output = checked_mul(D, layer0.sequence, p, "output (T*B*(D*H))");
+  s.sequences = checked_mul(blocks, layer0.sequence, p, "grad_h ((L*D)*T*B*H)");
+  std::size_t per_block_0 = layer0.weight_ih + layer0.weight_hh + 2 * layer0.bias;
+  s.parameters = checked_mul(D, per_block_0, p, "the parameters");
+  if (L > 1) {
+    first.I = checked_mul(D, layer0.state / static_cast<std::size_t>(p.B), p, "layer input (D*H)");
+    const tensor_sizes upper = sizes_of(first);
+    const std::size_t per_block =
+        checked_mul(D, upper.weight_ih + upper.weight_hh + 2 * upper.bias, p, "the parameters");
+    const std::size_t rest = checked_mul(L - 1, per_block, p, "the parameters");
+    if (rest > std::numeric_limits<std::size_t>::max() - s.parameters)
+      throw error("problem " + format_problem(p) + ": the size of the parameters overflows size_t");
+    s.parameters += rest;
+  }
+  // Byte counts, in the widest element type, must fit; so must every layer's stored activations.
+  for (std::size_t n : {s.state, s.output, s.sequences, s.parameters})
+    checked_mul(n, sizeof(double), p, "a tensor in bytes");
+  return s;
 }
 
 tensor_sizes sizes_of(const problem& p) {
+  require_single_layer(p, "sizes_of");
   for (std::int64_t v : {p.T, p.B, p.I, p.H})
     if (v < 1) validate(p);  // throws with the field's name
   const auto T = static_cast<std::size_t>(p.T), B = static_cast<std::size_t>(p.B),
@@ -119,8 +197,13 @@ tensor_sizes sizes_of(const problem& p) {
 
 double forward_flops(const problem& p) {
   validate(p);
-  return 2.0 * static_cast<double>(p.T) * static_cast<double>(p.B) * p.G() *
-         static_cast<double>(p.H) * (static_cast<double>(p.I) + static_cast<double>(p.H));
+  double flops = 0;
+  for (std::int64_t l = 0; l < p.layers; ++l) {
+    const double input = l == 0 ? double(p.I) : double(p.directions) * double(p.H);
+    flops += double(p.directions) * 2.0 * double(p.T) * double(p.B) * p.G() * double(p.H) *
+             (input + double(p.H));
+  }
+  return flops;
 }
 
 }  // namespace rnn

@@ -71,3 +71,60 @@ TEST(problem, sizes_and_flops_follow_the_conventions) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(problem, network_fields_round_trip_and_leave_single_layers_unchanged) {
+  const std::pair<const char*, std::pair<std::int64_t, std::int64_t>> cases[] = {
+      {"lstm_t128_b16_i512_h512_f32", {1, 1}},
+      {"lstm_t128_b16_i512_h512_l2_f32", {2, 1}},
+      {"lstm_t128_b16_i512_h512_bi_f32", {1, 2}},
+      {"elman_tanh_t5_b1_i3_h4_l8_bi_f64", {8, 2}},
+  };
+  for (auto [d, ld] : cases) {
+    const rnn::problem p = rnn::parse_problem(d);
+    EXPECT_EQ(p.layers, ld.first) << d;
+    EXPECT_EQ(p.directions, ld.second) << d;
+    EXPECT_EQ(rnn::format_problem(p), d);
+    EXPECT_EQ(rnn::is_network(p), ld.first > 1 || ld.second > 1) << d;
+  }
+  const rnn::problem p = rnn::parse_problem("gru_t3_b5_i7_h11_l3_bi_f32");
+  const rnn::network_sizes n = rnn::network_sizes_of(p);
+  EXPECT_EQ(n.x, 3u * 5 * 7);
+  EXPECT_EQ(n.state, 6u * 5 * 11);
+  EXPECT_EQ(n.output, 3u * 5 * 22);
+  EXPECT_EQ(n.sequences, 6u * 3 * 5 * 11);
+  EXPECT_EQ(n.parameters, 2u * 33 * (7 + 11 + 2) + 4u * 33 * (22 + 11 + 2));
+  const rnn::network_sizes one = rnn::network_sizes_of(rnn::parse_problem("gru_t3_b5_i7_h11_f32"));
+  EXPECT_EQ(one.parameters, 33u * (7 + 11 + 2));
+}
+
+TEST(problem, malformed_network_fields_name_what_is_wrong) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"lstm_t1_b1_i1_h1_l1_f32", "omit the field '_l1'"},
+      {"lstm_t1_b1_i1_h1_l0_f32", "L must be >= 1, got 0"},
+      {"lstm_t1_b1_i1_h1_l02_f32", "leading zero"},
+      {"lstm_t1_b1_i1_h1_lx_f32", "L must be a decimal number"},
+      {"lstm_t1_b1_i1_h1_bi_l2_f32", "'_bi' must come after '_l<L>'"},
+      {"lstm_t1_b1_i1_h1_bi_bi_f32", "'_bi' must come after '_l<L>'"},
+      {"lstm_t1_b1_i1_bi_f32", "too few fields"},
+      {"lstm_t1_b1_i1_h1_l4611686018427387904_bi_f64", "overflows"},
+  };
+  for (auto [descriptor, expected] : cases) {
+    try {
+      rnn::parse_problem(descriptor);
+      ADD_FAILURE() << "accepted '" << descriptor << "'";
+    } catch (const rnn::error& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos)
+          << descriptor << ": " << e.what();
+    }
+  }
+  rnn::problem p = rnn::parse_problem("lstm_t1_b1_i1_h1_f32");
+  p.directions = 3;
+  EXPECT_THROW(rnn::validate(p), rnn::error);
+  p.directions = 1;
+  p.layers = 0;
+  EXPECT_THROW(rnn::validate(p), rnn::error);
+}
+
+}  // namespace

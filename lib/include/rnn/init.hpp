@@ -38,13 +38,14 @@ template <class Real>
 parameters<Real> make_parameters(const problem& p, const init_options& options);
 
 // Seeded inputs: x ~ U(-1, 1) (T×B×I), h0 and c0 ~ U(-0.5, 0.5) (B×H; c0 empty unless LSTM),
-// target ~ U(-1, 1) (T×B×H) for the built-in losses.
+// target ~ U(-1, 1) (T×B×H) for the built-in losses. For a network (rnn/network.hpp), h0 and c0
+// are (L·D)×B×H and target T×B×(D·H); the first B×H of h0 are the single layer's.
 template <class Real>
 struct inputs {
   aligned_vector<Real> x;       // T×B×I
-  aligned_vector<Real> h0;      // B×H
-  aligned_vector<Real> c0;      // B×H, LSTM only
-  aligned_vector<Real> target;  // T×B×H
+  aligned_vector<Real> h0;      // (L·D)×B×H
+  aligned_vector<Real> c0;      // (L·D)×B×H, LSTM only
+  aligned_vector<Real> target;  // T×B×(D·H)
 };
 
 template <class Real>

@@ -15,8 +15,9 @@ enum class loss_kind {
 std::string_view loss_name(loss_kind k);
 loss_kind parse_loss(std::string_view name);  // throws rnn::error
 
-// output and target: T×B×H. Returns L (accumulated in double) and writes the upstream gradient
-// grad_output: T×B×H (zero on steps the loss does not touch).
+// output and target: T×B×(D·H), a network's output (T×B×H for a single layer). Returns L
+// (accumulated in double) and writes the upstream gradient grad_output: T×B×(D·H) (zero on
+// steps the loss does not touch).
 template <class Real>
 double mse_loss(const problem& p, loss_kind kind, std::span<const Real> output,
                 std::span<const Real> target, std::span<Real> grad_output);

@@ -1,6 +1,9 @@
 #pragma once
-// The problem descriptor `<cell>_t<T>_b<B>_i<I>_h<H>_<f32|f64>` names a test case, a benchmark, a
-// baseline key and a report row. This is its one parser and formatter.
+// The problem descriptor `<cell>_t<T>_b<B>_i<I>_h<H>[_l<L>][_bi]_<f32|f64>` names a test case, a
+// benchmark, a baseline key and a report row. This is its one parser and formatter. The optional
+// fields name a network: L stacked layers (`_l<L>`, L >= 2; absent means one), in both
+// directions (`_bi`; absent means forward only), with PyTorch's nn.RNN/LSTM/GRU semantics. A
+// single layer's name is unchanged, and every problem has exactly one name.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -21,17 +24,29 @@ struct problem {
   std::int64_t I = 1;  // input size
   std::int64_t H = 1;  // hidden size
   rnn::precision precision = rnn::precision::f32;
+  std::int64_t layers = 1;      // L: stacked layers; layer l > 0 reads layer l-1's output
+  std::int64_t directions = 1;  // D: 1, or 2 for bidirectional (outputs concatenated, D·H wide)
 
   int G() const { return gate_count(cell); }
   bool operator==(const problem&) const = default;
 };
 
+// A network: more than one layer, or bidirectional.
+inline bool is_network(const problem& p) { return p.layers != 1 || p.directions != 1; }
+// Layer l of a network as a single-layer problem: its input is I wide for l = 0, D·H above.
+// Throws rnn::error if l is not in [0, L).
+problem layer_problem(const problem& p, std::int64_t l);
+// Throws rnn::error "<where>: problem <descriptor> is a network (L layers, bidirectional);
+// <where> takes a single layer in one direction" when is_network(p).
+void require_single_layer(const problem& p, std::string_view where);
+
 // Throws rnn::error ("problem descriptor 'lstm_t0_b1...': T must be >= 1, got 0").
 problem parse_problem(std::string_view descriptor);
 std::string format_problem(const problem& p);
 
-// Element counts of every tensor of a problem. validate() guarantees none of them, nor their
-// byte sizes, overflows size_t.
+// Element counts of every tensor of a single-layer problem. validate() guarantees none of them,
+// nor their byte sizes, overflows size_t. sizes_of refuses a network (require_single_layer): its
+// layers have sizes_of(layer_problem(p, l)), the whole network network_sizes_of(p).
 struct tensor_sizes {
   std::size_t x;          // T×B×I
   std::size_t state;      // B×H (h0, c0, h_n, c_n)
@@ -46,7 +61,19 @@ struct tensor_sizes {
 void validate(const problem& p);
 tensor_sizes sizes_of(const problem& p);  // validates first
 
-// FLOP rule of benchdnn: forward = 2·T·B·G·H·(I+H); backward = 2× forward.
+// Element counts of a network's own tensors (for a single layer: x, state and sequence agree with
+// sizes_of). Parameters of layer l, direction d are block k = l·D + d, PyTorch's order.
+struct network_sizes {
+  std::size_t x;           // T×B×I
+  std::size_t state;       // (L·D)×B×H (h0, c0, h_n, c_n)
+  std::size_t output;      // T×B×(D·H) (output, grad_output)
+  std::size_t sequences;   // (L·D)×T×B×H (every layer and direction's grad_h, grad_c)
+  std::size_t parameters;  // all blocks' weight_ih, weight_hh, bias_ih, bias_hh
+};
+network_sizes network_sizes_of(const problem& p);  // validates first
+
+// FLOP rule of benchdnn: forward = 2·T·B·G·H·(I+H) per layer and direction, with layer l's own
+// input width; backward = 2× forward.
 double forward_flops(const problem& p);
 inline double forward_backward_flops(const problem& p) { return 3.0 * forward_flops(p); }
 

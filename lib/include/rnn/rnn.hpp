@@ -7,6 +7,7 @@
 #include "rnn/isa.hpp"
 #include "rnn/layer.hpp"
 #include "rnn/loss.hpp"
+#include "rnn/network.hpp"
 #include "rnn/npy.hpp"
 #include "rnn/problem.hpp"
 #include "rnn/tbptt.hpp"
