@@ -79,7 +79,7 @@ int run_check(const check_args& a) {
   // 0.6 µs per multiply-add of the problem on this project's Zen 5 guest (lstm_t50_b8_i32_h32:
   // 3.3e6 multiply-adds, 1.9 s). Say so before a long wait.
   const rnn::problem& p = d.data.problem;
-  const double multiply_adds = double(p.T) * double(p.B) * double(p.G() * p.H) * double(p.I + p.H);
+  const double multiply_adds = rnn::forward_flops(p) / 2;
   if (multiply_adds * 6e-7 > 30)
     std::printf("  note: the reference runs %.3g multiply-adds in 50 and 100 digits: about %.0f s\n",
                 multiply_adds, multiply_adds * 6e-7);
@@ -102,7 +102,11 @@ int run_check(const check_args& a) {
   bool ok = true;
   for (const v::leg_result& r : results) ok = ok && v::acceptable(r.outcome);
   nlohmann::json diagnosis = nlohmann::json::array();
-  if (!ok && a.diagnose) {
+  // The convention variants are single-layer conventions (diagnosis.hpp).
+  if (!ok && a.diagnose && rnn::is_network(d.data.problem))
+    std::printf("diagnosis: not tried on a network (the convention variants are checked on single "
+                "layers)\n");
+  if (!ok && a.diagnose && !rnn::is_network(d.data.problem)) {
     const std::vector<v::variant_match> matches = v::diagnose(d);
     if (matches.empty())
       std::printf("diagnosis: no known convention variant explains the dump (tried: %s)\n",

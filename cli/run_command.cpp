@@ -77,16 +77,11 @@ run_result<Real> run_problem(const rnn::problem& p, const run_settings& s) {
     r.params = rnn::make_network_parameters<Real>(p, init);
     r.in = rnn::make_inputs<Real>(p, s.seed);
   } else {
-    if (rnn::is_network(p))
-      throw rnn::error("--regime " + s.regime + ": the regimes are single-layer problems; " +
-                       rnn::format_problem(p) + " is a network");
     verify::regime chosen = verify::regime_for(s.regime, p, s.seed);
     // With PyTorch's default biases under the regime's shifts: a dump whose b_hh is zero could
     // not tell one bias from two.
     chosen.run.realistic_biases = true;
-    const rnn::parameters<Real> one = verify::regime_parameters<Real>(chosen);
-    for (const auto* part : {&one.weight_ih, &one.weight_hh, &one.bias_ih, &one.bias_hh})
-      r.params.insert(r.params.end(), part->begin(), part->end());
+    r.params = verify::regime_network_parameters<Real>(chosen);
     r.in = verify::regime_inputs<Real>(chosen);
   }
   rnn::layer_options options;

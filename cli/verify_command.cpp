@@ -106,7 +106,6 @@ std::vector<unit> plan(const verify_args& a) {
     std::uint64_t seed = 1;
     for (const std::string& descriptor : a.problems) {
       const rnn::problem p = rnn::parse_problem(descriptor);
-      rnn::require_single_layer(p, "verify --problem");
       bool any = false;
       for (const std::string& family : v::families_of(p.cell)) {
         if (!wanted.empty() && !wanted.count(family)) continue;

@@ -22,9 +22,8 @@ expect_bad "--gain" run --problem elman_tanh_t2_b1_i2_h2_f32 --gain -1
 expect_bad "avx9" run --problem elman_tanh_t2_b1_i2_h2_f32 --arch avx9
 expect_bad "omit the field '_l1'" run --problem lstm_t2_b1_i2_h2_l1_f32
 expect_bad "'_bi' must come after '_l<L>'" run --problem lstm_t2_b1_i2_h2_bi_l2_f32
-expect_bad "the regimes are single-layer problems" run --problem lstm_t2_b1_i2_h2_l2_f32 --regime lstm_forget_1
+expect_bad "is a regime of lstm, not of gru" run --problem gru_t2_b1_i2_h2_l2_bi_f32 --regime lstm_forget_1
 expect_bad "gradients --problem takes a single layer" gradients --problem gru_t5_b2_i3_h4_bi_f32
-expect_bad "verify --problem takes a single layer" verify --problem gru_t5_b2_i3_h4_l2_f32
 expect_bad "--jobs must be in [1, 256]" verify --jobs -1
 expect_bad "--threads must be in [1, 1024], got 0" verify --threads 0
 expect_bad "T must be >= 1, got 0" verify --problem lstm_t0_b1_i1_h1_f32

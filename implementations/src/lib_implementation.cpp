@@ -78,6 +78,25 @@ class lib_instance final : public instance<Real> {
   detail::parameter_gradient_scratch<Real> parameter_scratch_;  // where unwanted ones go
 };
 
+// A network: every block an rnn::layer with the same options (rnn/network.hpp).
+template <class Real>
+class lib_network_instance final : public network_instance<Real> {
+ public:
+  lib_network_instance(const rnn::problem& p, std::span<const Real> params, const run_options& o)
+      : network_(p, params, layer_options_of(o)) {}
+  void forward(sequence_inputs<Real> in, sequence_outputs<Real> out) override {
+    network_.forward(in.x, in.h0, in.c0, out.output, out.h_n, out.c_n);
+  }
+  void backward(upstream_gradients<Real> up, rnn::network_gradients_view<Real> grads,
+                std::int64_t steps) override {
+    network_.backward(up.output, up.h_n, up.c_n, grads, steps);
+  }
+  std::size_t reserve_bytes() const override { return network_.activation_bytes(); }
+
+ private:
+  rnn::network<Real> network_;
+};
+
 class lib_implementation final : public implementation {
  public:
   lib_implementation() {
@@ -90,7 +109,11 @@ class lib_implementation final : public implementation {
   }
   std::string name() const override { return "lib"; }
   const capabilities& caps() const override { return caps_; }
-  std::optional<std::string> unsupported(const rnn::problem&, const run_options&) const override {
+  std::optional<std::string> unsupported(const rnn::problem& p,
+                                         const run_options& o) const override {
+    if (rnn::is_network(p) && o.streaming.k1 > 0)
+      return "the streaming k1/k2 schedule runs single layers; " + rnn::format_problem(p) +
+             " is a network";
     return std::nullopt;
   }
   std::unique_ptr<instance<float>> prepare(const rnn::problem& p,
@@ -102,6 +125,16 @@ class lib_implementation final : public implementation {
                                             rnn::parameters_view<double> params,
                                             const run_options& o) const override {
     return std::make_unique<lib_instance<double>>(p, params, o);
+  }
+  std::unique_ptr<network_instance<float>> prepare_network(const rnn::problem& p,
+                                                           std::span<const float> params,
+                                                           const run_options& o) const override {
+    return std::make_unique<lib_network_instance<float>>(p, params, o);
+  }
+  std::unique_ptr<network_instance<double>> prepare_network(const rnn::problem& p,
+                                                            std::span<const double> params,
+                                                            const run_options& o) const override {
+    return std::make_unique<lib_network_instance<double>>(p, params, o);
   }
 
  private:

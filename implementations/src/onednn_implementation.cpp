@@ -96,6 +96,7 @@ class onednn_implementation final : public implementation {
 
   std::optional<std::string> unsupported(const rnn::problem& p,
                                          const run_options& options) const override {
+    if (rnn::is_network(p)) return no_networks(p);
     if (p.precision != rnn::precision::f32)
       return "oneDNN 2.6 has no " + std::string(rnn::precision_name(p.precision)) +
              " RNN primitives (float32 only)";

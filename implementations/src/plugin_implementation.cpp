@@ -43,6 +43,8 @@ class plugin_implementation final : public implementation {
 
   std::optional<std::string> unsupported(const rnn::problem& p,
                                          const run_options& o) const override {
+    // The C ABI's problem has no layers or directions (version 1).
+    if (rnn::is_network(p)) return no_networks(p) + " (the plugin C ABI runs single layers)";
     if (auto why = declined_by_caps(p, o)) return why;
     const rnnsuite_problem abi = detail::abi_problem(p);
     const detail::call_options options(detail::settings_of(o));

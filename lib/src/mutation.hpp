@@ -40,6 +40,11 @@ enum class mutant : int {
   grad_h_n_ignored,        // the gradient on h_n dropped (dh_carry starts at 0)
   grad_c_n_ignored,        // LSTM: the gradient on c_n dropped (dc_carry starts at 0)
   lstm_rounded_tanh,       // LSTM: tanh'(c) as 1 − tanh²(c) from the rounded tanh (the old lib)
+  // Issue 25's: the published gradient bugs of stacked and bidirectional networks.
+  network_reverse_forward_order,  // the reverse direction reads its input in forward order
+  network_dx_overwritten,         // the reverse direction's dx overwrites the forward's (MXNet #17898)
+  network_bias_dropped_upper,     // bias gradients zero for layers l > 0 (MXNet #17818)
+  network_reverse_dh0_wrong_end,  // the reverse direction's dh0 is its dL/dh at time 0
   count
 };
 static_assert(static_cast<int>(mutant::count) <= 64, "reached_hooks holds one bit per mutant");

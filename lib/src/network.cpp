@@ -288,7 +288,7 @@ void network<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
       const std::size_t k = l * D + d;
       auto own = [&](auto s) { return s.empty() ? s : s.subspan(k * state, state); };
       std::span<const Real> block_input = input;
-      if (d == 1) {
+      if (d == 1 && !RNNSUITE_PLANTED(network_reverse_forward_order)) {
         reverse_time(m.reversed_input.data(), input.data(), T, B * width);
         block_input = std::span<const Real>(m.reversed_input.data(), T * B * width);
       }
@@ -358,13 +358,22 @@ void network<Real>::backward(std::span<const Real> grad_output, std::span<const 
       if (!input_grad.empty())
         g.x = D == 1 ? input_grad : std::span<Real>(m.block_dx[d].data(), T * B * width);
       // The reverse block's total dL/dh_t and dL/dc_t come in its own step order: reversed after.
+      // The reverse block always writes its dL/dh_t (T×B×H stores against its G·H·(I+H)·T·B
+      // multiply-adds), which the planted wrong-end dh0 reads.
       const std::span<Real> h_target = g.h, c_target = g.c;
-      if (d == 1 && !g.h.empty()) g.h = m.reverse_grad_h;
+      if (d == 1) g.h = m.reverse_grad_h;
       if (d == 1 && !g.c.empty()) g.c = m.reverse_grad_c;
       m.blocks[k].backward(block_upstream, own(grad_h_n), own(grad_c_n), g,
                            static_cast<std::int64_t>(steps));
+      // network_reverse_dh0_wrong_end: dh0 := dL/dh at the reverse block's last step, time 0.
+      if (d == 1 && !g.h0.empty() && RNNSUITE_PLANTED(network_reverse_dh0_wrong_end))
+        std::copy_n(g.h.data() + (T - 1) * B * H, B * H, g.h0.data());
       if (d == 1 && !h_target.empty()) reverse_time(h_target.data(), g.h.data(), T, B * H);
       if (d == 1 && !c_target.empty()) reverse_time(c_target.data(), g.c.data(), T, B * H);
+      if (l > 0 && RNNSUITE_PLANTED(network_bias_dropped_upper)) {
+        std::fill(params.bias_ih.begin(), params.bias_ih.end(), Real(0));
+        std::fill(params.bias_hh.begin(), params.bias_hh.end(), Real(0));
+      }
     });
     // The two directions read the same input: its gradient is their sum, the reverse block's
     // step t being time T-1-t.
@@ -376,7 +385,10 @@ void network<Real>::backward(std::span<const Real> grad_output, std::span<const 
         const Real* a = forward_dx + t * step;
         const Real* b = reverse_dx + (T - 1 - t) * step;
         Real* out = input_grad.data() + t * step;
-        for (std::size_t i = 0; i < step; ++i) out[i] = a[i] + b[i];
+        if (RNNSUITE_PLANTED(network_dx_overwritten))
+          std::copy_n(b, step, out);
+        else
+          for (std::size_t i = 0; i < step; ++i) out[i] = a[i] + b[i];
       }
     }
     upstream = input_grad;

@@ -21,10 +21,10 @@ bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
 }
 
 bool same_bits(const verify::fast_gradients& a, const verify::fast_gradients& b) {
-  return same_bits(a.weight_ih, b.weight_ih) && same_bits(a.weight_hh, b.weight_hh) &&
-         same_bits(a.bias_ih, b.bias_ih) && same_bits(a.bias_hh, b.bias_hh) &&
-         same_bits(a.x, b.x) && same_bits(a.h0, b.h0) && same_bits(a.c0, b.c0) &&
-         same_bits(a.h, b.h) && same_bits(a.c, b.c);
+  const auto first = a.members(), second = b.members();
+  for (std::size_t k = 0; k < first.size(); ++k)
+    if (!same_bits(*first[k], *second[k])) return false;
+  return true;
 }
 
 }  // namespace

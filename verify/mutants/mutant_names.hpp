@@ -78,6 +78,14 @@ inline constexpr std::array<mutant_info, static_cast<int>(mutant::count)> all_mu
     {mutant::lstm_rounded_tanh, "lstm_rounded_tanh", "saturation",
      "LSTM tanh'(c) = 1 − tanh²(c) from the rounded tanh (lib before 8bdcd66)",
      "kernels/pointwise.hpp"},
+    {mutant::network_reverse_forward_order, "network_reverse_forward_order", "networks",
+     "the reverse direction reads its input in forward order", "network.cpp"},
+    {mutant::network_dx_overwritten, "network_dx_overwritten", "networks",
+     "one direction's dx overwrites the other's instead of adding (MXNet #17898)", "network.cpp"},
+    {mutant::network_bias_dropped_upper, "network_bias_dropped_upper", "networks",
+     "bias gradients zero for layers l > 0 (MXNet #17818)", "network.cpp"},
+    {mutant::network_reverse_dh0_wrong_end, "network_reverse_dh0_wrong_end", "networks",
+     "the reverse direction's dh0 taken from the wrong end: its dL/dh at time 0", "network.cpp"},
 }};
 
 static_assert(

@@ -20,7 +20,9 @@ double baseline_cost(const problem& pr) {
 
 baseline_use baseline_for(const problem& pr) {
   const verify::regime& r = pr.named;
-  if (r.problem.precision != rnn::precision::f64 || r.run.truncated() || r.run.final_state_loss)
+  // The ordinary gradient check (verify/gradcheck.hpp) runs a single layer.
+  if (r.problem.precision != rnn::precision::f64 || r.run.truncated() || r.run.final_state_loss ||
+      rnn::is_network(r.problem))
     return baseline_use::not_applicable;
   return baseline_cost(pr) <= baseline_budget ? baseline_use::runs : baseline_use::too_costly;
 }

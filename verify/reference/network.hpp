@@ -177,13 +177,16 @@ network_trajectory<Real> network_forward(const rnn::problem& p, const network_we
 }
 
 // grad_output: T×B×(D·H) on the last layer's output; grad_h_n, grad_c_n: (L·D)×B×H or empty
-// (zero), grad_c_n only for LSTM. Throws rnn::error.
+// (zero), grad_c_n only for LSTM. per_block, when given, receives every block's single-layer
+// gradients in its own step order, deltas included (what a block's conditioning is measured on).
+// Throws rnn::error.
 template <class Real>
 network_gradients<Real> network_backward(const rnn::problem& p, const network_weights<Real>& w,
                                          const network_trajectory<Real>& run,
                                          const std::vector<Real>& grad_output,
                                          const std::vector<Real>& grad_h_n,
-                                         const std::vector<Real>& grad_c_n) {
+                                         const std::vector<Real>& grad_c_n,
+                                         std::vector<gradients<Real>>* per_block = nullptr) {
   const char* where = "reference::network_backward";
   const detail::network_dims n(p);
   const bool lstm = p.cell == rnn::cell::lstm;
@@ -217,6 +220,7 @@ network_gradients<Real> network_backward(const rnn::problem& p, const network_we
   g.c.assign(lstm ? n.blocks() * T * S : 0, Real(0));
   // dL/d(layer l's output), T×B×(D·H) natural time; the top layer's is grad_output.
   std::vector<Real> upstream = grad_output;
+  if (per_block) per_block->assign(n.blocks(), {});
   for (std::size_t l = n.L; l-- > 0;) {
     const rnn::problem lp = rnn::layer_problem(p, static_cast<std::int64_t>(l));
     const std::size_t I_l = n.input_width(l);
@@ -228,6 +232,7 @@ network_gradients<Real> network_backward(const rnn::problem& p, const network_we
           backward(lp, w[k], run.blocks[k], detail::direction_slice(upstream, d, T, B, H, D),
                    detail::block_rows(grad_h_n, k, S), detail::block_rows(grad_c_n, k, S));
       g.parameters[k] = {gk.weight_ih, gk.weight_hh, gk.bias_ih, gk.bias_hh};
+      if (per_block) (*per_block)[k] = gk;
       for (std::size_t i = 0; i < S; ++i) g.h0[k * S + i] = gk.h0[i];
       if (lstm)
         for (std::size_t i = 0; i < S; ++i) g.c0[k * S + i] = gk.c0[i];

@@ -37,15 +37,17 @@ gradients<Real> backward(const rnn::problem& p, const weights<Real>& w,
 }
 
 // lib's built-in losses (rnn/loss.hpp) in Real: L = mean of (h − y)² over the last step's B×H
-// or over all T×B×H. Returns L and dL/dh_t as grad_output (T×B×H, zero where L does not look).
+// or over all T×B×H (a network's: B×(D·H), T×B×(D·H)). Returns L and dL/dh_t as grad_output
+// (the output's shape, zero where L does not look).
 template <class Real>
 std::pair<Real, std::vector<Real>> mse_loss(const rnn::problem& p, rnn::loss_kind kind,
                                             const std::vector<Real>& output,
                                             const std::vector<Real>& target) {
-  const dims d(p);
-  detail::check_size("reference::mse_loss", "output", output.size(), d.T * d.B * d.H);
-  detail::check_size("reference::mse_loss", "target", target.size(), d.T * d.B * d.H);
-  const std::size_t first = kind == rnn::loss_kind::last ? (d.T - 1) * d.B * d.H : 0;
+  // A network's output is T×B×(D·H); "last" is its last time step, both directions' halves.
+  const std::size_t n = rnn::network_sizes_of(p).output, step = n / static_cast<std::size_t>(p.T);
+  detail::check_size("reference::mse_loss", "output", output.size(), n);
+  detail::check_size("reference::mse_loss", "target", target.size(), n);
+  const std::size_t first = kind == rnn::loss_kind::last ? n - step : 0;
   const Real count = Real(static_cast<long long>(output.size() - first));
   std::vector<Real> grad_output(output.size(), Real(0));
   Real sum = 0;

@@ -154,7 +154,7 @@ screened in_double(const given_data& d, gru_form form) {
                      ? reference::gru_form_backward(p, w, run, d.grad_output, d.grad_h_n, form)
                      : reference::backward(p, w, run, d.grad_output, d.grad_h_n, d.grad_c_n);
   return {{run.output, run.h_n, run.c_n},
-          {g.weight_ih, g.weight_hh, g.bias_ih, g.bias_hh, g.x, g.h0, g.c0, g.h, g.c}};
+          {g.weight_ih, g.weight_hh, g.bias_ih, g.bias_hh, g.x, g.h0, g.c0, g.h, g.c, {}}};
 }
 
 // ‖a − b‖ / ‖b‖ over every array the dump holds (a empty: not held); +inf when not finite.

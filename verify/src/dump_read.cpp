@@ -313,7 +313,7 @@ dump parse_dump(const dump_files& files, const std::string& folder,
                    values_or_empty(s, "grad_bias_ih_l0"),   values_or_empty(s, "grad_bias_hh_l0"),
                    values_or_empty(s, "grad_x"),            values_or_empty(s, "grad_h0"),
                    values_or_empty(s, "grad_c0"),           values_or_empty(s, "grad_h"),
-                   values_or_empty(s, "grad_c")};
+                   values_or_empty(s, "grad_c"), {}};
   return out;
 }
 

@@ -10,6 +10,8 @@
 #include "rnn/layer.hpp"
 #include "rnnsuite/impl/lib_implementation.hpp"
 #include "reference/gru_forms.hpp"
+#include "network_check.hpp"
+#include "run_options.hpp"
 #include "truth.hpp"
 #include "rnnsuite/verify/legs.hpp"
 
@@ -18,6 +20,7 @@ namespace rnnsuite::verify {
 using reference::real50;
 
 struct fast_path_check::state {
+  std::optional<detail::network_check> network;  // a network regime: everything goes there
   regime r;  // given data: family "dump", the problem, a plain execution
   reference::gru_form form = reference::gru_form::pytorch;
   detail::format_range range;
@@ -142,17 +145,6 @@ void prepare(auto& s) {
   derive_truth<F>(s, std::move(run));
 }
 
-// The regime's execution as the implementation under test is asked to run it.
-impl::run_options options_of(const execution& how, std::optional<rnn::isa> isa) {
-  impl::run_options o;
-  o.threads = how.threads;
-  o.streaming = how.streaming;
-  o.isa = isa;
-  o.chunk_steps = how.chunk_steps;
-  o.l2_bytes = how.l2_bytes;
-  return o;
-}
-
 }  // namespace
 
 std::optional<std::string> declined_by(const impl::implementation& implementation,
@@ -160,7 +152,7 @@ std::optional<std::string> declined_by(const impl::implementation& implementatio
   const impl::capabilities& caps = implementation.caps();
   if (r.run.truncation > 0 && !caps.truncation) return "no truncated backward";
   if (r.run.streaming.k1 > 0 && !caps.streaming) return "no streaming k1/k2 schedule";
-  return implementation.unsupported(r.problem, options_of(r.run, std::nullopt));
+  return implementation.unsupported(r.problem, detail::run_options_of(r.run, std::nullopt));
 }
 
 leg_result unsupported_result(const impl::implementation& implementation, const regime& r,
@@ -199,7 +191,7 @@ leg_result run_as(const auto& s, const impl::implementation& implementation,
   if (isa || !implementation.caps().isas.empty())
     r.isa = std::string(rnn::isa_name(isa.value_or(rnn::default_isa())));
   const execution& how = s.r.run;
-  const impl::run_options options = options_of(how, isa);
+  const impl::run_options options = detail::run_options_of(how, isa);
   if (const auto why = declined_by(implementation, s.r)) {
     r.outcome = verdict::unsupported, r.note = *why;
     return r;
@@ -232,7 +224,7 @@ leg_result run_as(const auto& s, const impl::implementation& implementation,
   }
   auto wide = [](const rnn::aligned_vector<F>& v) { return std::vector<double>(v.begin(), v.end()); };
   fast_gradients given{wide(d_ih), wide(d_hh), wide(d_bih), wide(d_bhh), wide(d_x),
-                       wide(d_h0), wide(d_c0), wide(d_h),   wide(d_c)};
+                       wide(d_h0), wide(d_c0), wide(d_h),   wide(d_c), {}};
   r.checks = grade_blocks(s, given);
   detail::summarize(r);
   if (judged) *judged = std::move(given);
@@ -243,6 +235,10 @@ leg_result run_as(const auto& s, const impl::implementation& implementation,
 
 fast_path_check::fast_path_check(const regime& r) : state_(std::make_unique<state>()) {
   state_->r = r;
+  if (rnn::is_network(r.problem)) {
+    state_->network.emplace(r);
+    return;
+  }
   if (r.problem.precision == rnn::precision::f32)
     prepare<float>(*state_);
   else
@@ -256,6 +252,12 @@ fast_path_check::fast_path_check(const given_data& data, const std::string& name
                                  reference::gru_form form)
     : state_(std::make_unique<state>()) {
   state& s = *state_;
+  if (rnn::is_network(data.problem)) {
+    if (form != reference::gru_form::pytorch)
+      throw rnn::error("fast_path_check: other GRU forms are checked on single layers only");
+    s.network.emplace(data, name);
+    return;
+  }
   const rnn::tensor_sizes n = rnn::sizes_of(data.problem);
   const bool lstm = rnn::has_cell_state(data.problem.cell);
   auto expect = [&](const char* what, std::size_t got, std::size_t want, bool optional) {
@@ -291,6 +293,7 @@ fast_path_check& fast_path_check::operator=(fast_path_check&&) noexcept = defaul
 
 leg_result fast_path_check::run(const impl::implementation& implementation,
                                 std::optional<rnn::isa> isa, fast_gradients* judged) const {
+  if (state_->network) return state_->network->run(implementation, isa, judged);
   if (state_->r.problem.precision == rnn::precision::f32)
     return run_as<float>(*state_, implementation, isa, judged);
   return run_as<double>(*state_, implementation, isa, judged);
@@ -312,6 +315,7 @@ leg_result fast_path_check::run(rnn::isa isa, fast_gradients& judged) const {
 
 leg_result fast_path_check::grade(const fast_gradients& given,
                                   const std::string& implementation) const {
+  if (state_->network) return state_->network->grade(given, implementation);
   leg_result r;
   r.leg = "fast", r.problem = state_->r.name(), r.implementation = implementation;
   r.checks = grade_blocks(*state_, given);
@@ -321,6 +325,7 @@ leg_result fast_path_check::grade(const fast_gradients& given,
 
 leg_result fast_path_check::grade_forward(const forward_values& given,
                                           const std::string& implementation) const {
+  if (state_->network) return state_->network->grade_forward(given, implementation);
   const state& s = *state_;
   const rnn::problem& p = s.r.problem;
   const reference::dims d(p);
@@ -371,6 +376,7 @@ leg_result fast_path_check::grade_forward(const forward_values& given,
 
 std::vector<double> fast_path_check::changes(const fast_gradients& from,
                                              const fast_gradients& to) const {
+  if (state_->network) return state_->network->changes(from, to);
   const state& s = *state_;
   // The truth moved by to − from where their bits differ: compare_all then measures
   // ‖to − from‖ / ‖truth‖ over leg a's own blocks, in its order (a non-finite `to` is +inf).

@@ -238,6 +238,7 @@ std::vector<regime> regimes(profile which, rnn::precision p, int threads) {
   for (std::size_t f = 0; f < detail::families().size(); ++f)
     for (const design_entry& e : design)
       if (e.family == f) out.push_back(realize(which, f, e.row, p, threads, seed++));
+  for (regime& r : network_regimes(which, p, threads)) out.push_back(std::move(r));
   return out;
 }
 

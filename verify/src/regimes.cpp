@@ -161,6 +161,22 @@ final_state_weights<Real> regime_final_state_weights(const regime& r) {
   return out;
 }
 
+template <class Real>
+rnn::aligned_vector<Real> regime_network_parameters(const regime& r) {
+  rnn::aligned_vector<Real> flat;
+  for (std::int64_t k = 0; k < r.problem.layers * r.problem.directions; ++k) {
+    regime block = r;
+    block.problem = rnn::layer_problem(r.problem, k / r.problem.directions);
+    if (k > 0) block.init.seed = r.init.seed + 7919 * std::uint64_t(k);
+    const rnn::parameters<Real> w = regime_parameters<Real>(block);
+    for (const auto* part : {&w.weight_ih, &w.weight_hh, &w.bias_ih, &w.bias_hh})
+      flat.insert(flat.end(), part->begin(), part->end());
+  }
+  return flat;
+}
+
+template rnn::aligned_vector<float> regime_network_parameters<float>(const regime&);
+template rnn::aligned_vector<double> regime_network_parameters<double>(const regime&);
 template rnn::parameters<float> regime_parameters<float>(const regime&);
 template rnn::parameters<double> regime_parameters<double>(const regime&);
 template rnn::inputs<float> regime_inputs<float>(const regime&);

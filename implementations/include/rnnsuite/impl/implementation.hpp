@@ -13,6 +13,7 @@
 
 #include "rnn/isa.hpp"
 #include "rnn/layer.hpp"
+#include "rnn/network.hpp"
 #include "rnn/problem.hpp"
 #include "rnn/tbptt.hpp"
 
@@ -93,6 +94,21 @@ class instance {
   virtual std::size_t reserve_bytes() const { return 0; }
 };
 
+// A network (rnn/network.hpp: L stacked layers in D directions, PyTorch's semantics) prepared
+// with its parameters in the flat layout, every block's weight_ih, weight_hh, bias_ih, bias_hh in
+// PyTorch's order. Inputs and outputs as instance's with the network's shapes: h0, c0, h_n, c_n
+// (L·D)×B×H; output and its upstream gradient T×B×(D·H). The same contract as instance
+// otherwise; grads.parameters is always wanted.
+template <class Real>
+class network_instance {
+ public:
+  virtual ~network_instance() = default;
+  virtual void forward(sequence_inputs<Real> in, sequence_outputs<Real> out) = 0;
+  virtual void backward(upstream_gradients<Real> upstream, rnn::network_gradients_view<Real> grads,
+                        std::int64_t steps = 0) = 0;
+  virtual std::size_t reserve_bytes() const { return 0; }
+};
+
 // Why a run did not give results. unsupported: the implementation declines this problem (a
 // skip, reported as such). error: it reported an error (the run exits 2). crashed: it died or
 // hung in its isolated child process (that problem FAILs, the rest go on).
@@ -122,6 +138,25 @@ class implementation {
   virtual std::unique_ptr<instance<double>> prepare(const rnn::problem& p,
                                                     rnn::parameters_view<double> params,
                                                     const run_options& options) const = 0;
+  // A network (rnn::is_network(p)); a single layer goes to prepare(). unsupported() answers for
+  // networks too. The default declines every network: an implementation that runs them says so
+  // by overriding both.
+  virtual std::unique_ptr<network_instance<float>> prepare_network(
+      const rnn::problem& p, std::span<const float> parameters, const run_options& options) const {
+    (void)parameters, (void)options;
+    throw failure(failure::kind::unsupported, no_networks(p));
+  }
+  virtual std::unique_ptr<network_instance<double>> prepare_network(
+      const rnn::problem& p, std::span<const double> parameters, const run_options& options) const {
+    (void)parameters, (void)options;
+    throw failure(failure::kind::unsupported, no_networks(p));
+  }
+
+ protected:
+  std::string no_networks(const rnn::problem& p) const {
+    return name() + " runs single layers; " + rnn::format_problem(p) +
+           " is a stacked or bidirectional network";
+  }
 };
 
 }  // namespace rnnsuite::impl

@@ -53,15 +53,18 @@ struct leg_result {
 
 // The gradients one run of the fast path gave, widened to double (exact for float too); empty
 // where the run was not asked for them (rnn::gradients_view's members).
+// A network's (rnn/network.hpp) come in its layouts: `parameters` flat (weight_ih .. bias_hh
+// empty), h0, c0 (L·D)×B×H, h and c (L·D)×T×B×H.
 struct fast_gradients {
   std::vector<double> weight_ih, weight_hh, bias_ih, bias_hh, x, h0, c0, h, c;
+  std::vector<double> parameters;  // a network's, flat; empty for a single layer
 
   // Every member, in declaration order: to visit them all without naming each.
-  std::array<std::vector<double>*, 9> members() {
-    return {&weight_ih, &weight_hh, &bias_ih, &bias_hh, &x, &h0, &c0, &h, &c};
+  std::array<std::vector<double>*, 10> members() {
+    return {&weight_ih, &weight_hh, &bias_ih, &bias_hh, &x, &h0, &c0, &h, &c, &parameters};
   }
-  std::array<const std::vector<double>*, 9> members() const {
-    return {&weight_ih, &weight_hh, &bias_ih, &bias_hh, &x, &h0, &c0, &h, &c};
+  std::array<const std::vector<double>*, 10> members() const {
+    return {&weight_ih, &weight_hh, &bias_ih, &bias_hh, &x, &h0, &c0, &h, &c, &parameters};
   }
 };
 
@@ -69,19 +72,25 @@ struct fast_gradients {
 // upstream gradients, values of the problem's precision held in double (exact for float too).
 // Checked as a plain run: full BPTT of grad_output (T×B×H) plus grad_h_n, grad_c_n (B×H, or empty
 // for zero) on the final states.
+// A network's (rnn::is_network(problem)): its parameters in network_parameters, rnn/network.hpp's
+// flat layout (params empty), h0 and c0 (L·D)×B×H, grad_output T×B×(D·H), grad_h_n and grad_c_n
+// (L·D)×B×H.
 struct given_data {
   rnn::problem problem;
   rnn::parameters<double> params;
+  std::vector<double> network_parameters;  // a network's, flat; empty for a single layer
   std::vector<double> x, h0, c0;  // T×B×I, B×H, B×H (LSTM only)
   std::vector<double> grad_output, grad_h_n, grad_c_n;
 };
 
-// A forward's results, widened to double; empty members are not graded.
+// A forward's results, widened to double; empty members are not graded. A network's: output
+// T×B×(D·H), h_n and c_n (L·D)×B×H.
 struct forward_values {
   std::vector<double> output, h_n, c_n;  // T×B×H, B×H, B×H (LSTM only)
 };
 
-// Leg a for one regime in its problem's precision, with the 50-digit reference computed once and
+// Leg a for one regime in its problem's precision (a network's too: stacked and bidirectional
+// problems are graded per block, src/network_check.hpp), with the 50-digit reference computed once and
 // reused for every run. The implementation under test gets the regime's execution as
 // run_options; blocks it does not return (per-step dL/dh_t of oneDNN) are not graded, and a
 // problem or execution it declines is UNSUPPORTED. lib is whatever rnn::layer is linked (the

@@ -66,13 +66,17 @@ struct regime {
 };
 
 // Every regime of a profile, in precision p: the regime families crossed with a pairwise
-// (covering-array) design over the axes of `execution`, sizes, batch and T (problem_design.cpp).
+// (covering-array) design over the axes of `execution`, sizes, batch and T (problem_design.cpp),
+// then stacked and bidirectional networks of every cell (network_regimes).
 // threads: the count of the design's multi-threaded problems (--threads).
 // The design's thread count when none is given: more than the three row groups lib splits a batch
 // of 17 into, so one thread gets none. `rnnsuite verify --threads` and the mutation matrix both
 // default to it, so the matrix grades the problems verify runs.
 inline constexpr int default_threads = 4;
 std::vector<regime> regimes(profile which, rnn::precision p, int threads = default_threads);
+// The stacked and bidirectional networks' regimes, which regimes() appends
+// (src/network_regimes.cpp).
+std::vector<regime> network_regimes(profile which, rnn::precision p, int threads = default_threads);
 
 // The families of regimes() (each regime's `family`), for --regime's help and validation.
 std::vector<std::string> regime_families();
@@ -92,6 +96,11 @@ template <class Real>
 rnn::parameters<Real> regime_parameters(const regime& r);
 template <class Real>
 rnn::inputs<Real> regime_inputs(const regime& r);
+// A network regime's parameters (rnn/network.hpp's flat layout): every block is the single
+// layer's regime_parameters on layer_problem(p, l), block k > 0 from a seed of its own; a single
+// layer's are regime_parameters flattened.
+template <class Real>
+rnn::aligned_vector<Real> regime_network_parameters(const regime& r);
 
 // The gradients on the final states the regime's loss puts there: a (B×H) and, for LSTM, b (B×H),
 // seeded, rounded once to Real; both empty without final_state_loss (and b empty unless LSTM).
