@@ -100,10 +100,12 @@ parameter_offsets parameter_offsets_of(const problem& p, std::int64_t k) {
   return o;
 }
 
-template <class Real>
-parameters_view<Real> block_parameters(const problem& p, std::span<const Real> flat,
-                                       std::int64_t k) {
-  check_size("block_parameters", "flat", flat.size(), network_sizes_of(p).parameters,
+namespace {
+
+// Block k's four tensors as views of type View, over a flat array of const or mutable values.
+template <class View, class Flat>
+View block_views(const problem& p, Flat flat, std::int64_t k, const char* where) {
+  check_size(where, "flat", flat.size(), network_sizes_of(p).parameters,
              "every block's parameters");
   const parameter_offsets o = parameter_offsets_of(p, k);
   return {flat.subspan(o.weight_ih, o.weight_hh - o.weight_ih),
@@ -111,15 +113,18 @@ parameters_view<Real> block_parameters(const problem& p, std::span<const Real> f
           flat.subspan(o.bias_ih, o.bias_hh - o.bias_ih), flat.subspan(o.bias_hh, o.end - o.bias_hh)};
 }
 
+}  // namespace
+
+template <class Real>
+parameters_view<Real> block_parameters(const problem& p, std::span<const Real> flat,
+                                       std::int64_t k) {
+  return block_views<parameters_view<Real>>(p, flat, k, "block_parameters");
+}
+
 template <class Real>
 parameter_gradients_view<Real> block_gradients(const problem& p, std::span<Real> flat,
                                                std::int64_t k) {
-  check_size("block_gradients", "flat", flat.size(), network_sizes_of(p).parameters,
-             "every block's parameters");
-  const parameter_offsets o = parameter_offsets_of(p, k);
-  return {flat.subspan(o.weight_ih, o.weight_hh - o.weight_ih),
-          flat.subspan(o.weight_hh, o.bias_ih - o.weight_hh),
-          flat.subspan(o.bias_ih, o.bias_hh - o.bias_ih), flat.subspan(o.bias_hh, o.end - o.bias_hh)};
+  return block_views<parameter_gradients_view<Real>>(p, flat, k, "block_gradients");
 }
 
 template <class Real>

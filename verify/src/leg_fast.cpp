@@ -11,7 +11,7 @@
 #include "rnnsuite/impl/lib_implementation.hpp"
 #include "reference/gru_forms.hpp"
 #include "network_check.hpp"
-#include "run_options.hpp"
+#include "fast_leg.hpp"
 #include "truth.hpp"
 #include "rnnsuite/verify/legs.hpp"
 
@@ -186,16 +186,10 @@ template <class F>
 leg_result run_as(const auto& s, const impl::implementation& implementation,
                   std::optional<rnn::isa> isa, fast_gradients* judged) {
   const rnn::problem& p = s.r.problem;
-  leg_result r;
-  r.leg = "fast", r.problem = s.r.name(), r.implementation = implementation.name();
-  if (isa || !implementation.caps().isas.empty())
-    r.isa = std::string(rnn::isa_name(isa.value_or(rnn::default_isa())));
+  leg_result r = detail::start_fast_leg(s.r, implementation, isa);
+  if (r.outcome == verdict::unsupported) return r;
   const execution& how = s.r.run;
   const impl::run_options options = detail::run_options_of(how, isa);
-  if (const auto why = declined_by(implementation, s.r)) {
-    r.outcome = verdict::unsupported, r.note = *why;
-    return r;
-  }
   const rnn::tensor_sizes n = rnn::sizes_of(p);
   const bool lstm = rnn::has_cell_state(p.cell);
   const auto w_ih = narrow<F>(s.params.weight_ih), w_hh = narrow<F>(s.params.weight_hh);
@@ -209,19 +203,14 @@ leg_result run_as(const auto& s, const impl::implementation& implementation,
       d_x(all ? n.x : 0), d_h0(n.state), d_c0(lstm ? n.state : 0), d_h(per_step ? n.sequence : 0),
       d_c(lstm && per_step ? n.sequence : 0);
   const rnn::gradients_view<F> grads{d_ih, d_hh, d_bih, d_bhh, d_x, d_h0, d_c0, d_h, d_c};
-  try {
-    const auto run = implementation.prepare(p, rnn::parameters_view<F>{w_ih, w_hh, b_ih, b_hh},
-                                            options);
-    rnn::aligned_vector<F> output(n.sequence), h_n(n.state), c_n(lstm ? n.state : 0);
-    run->forward({x, h0, c0}, {output, h_n, c_n});
-    run->backward({grad_output, grad_h_n, grad_c_n}, grads, how.truncation);
-  } catch (const impl::failure& e) {
-    if (e.which() == impl::failure::kind::error) throw;
-    r.outcome = e.which() == impl::failure::kind::unsupported ? verdict::unsupported
-                                                               : verdict::fail;
-    r.note = e.what();
+  if (!detail::ran(r, [&] {
+        const auto run = implementation.prepare(
+            p, rnn::parameters_view<F>{w_ih, w_hh, b_ih, b_hh}, options);
+        rnn::aligned_vector<F> output(n.sequence), h_n(n.state), c_n(lstm ? n.state : 0);
+        run->forward({x, h0, c0}, {output, h_n, c_n});
+        run->backward({grad_output, grad_h_n, grad_c_n}, grads, how.truncation);
+      }))
     return r;
-  }
   auto wide = [](const rnn::aligned_vector<F>& v) { return std::vector<double>(v.begin(), v.end()); };
   fast_gradients given{wide(d_ih), wide(d_hh), wide(d_bih), wide(d_bhh), wide(d_x),
                        wide(d_h0), wide(d_c0), wide(d_h),   wide(d_c), {}};

@@ -17,7 +17,7 @@
 #include "conditioning.hpp"
 #include "reference/network.hpp"
 #include "reference/reference.hpp"
-#include "run_options.hpp"
+#include "fast_leg.hpp"
 
 namespace rnnsuite::verify::detail {
 
@@ -278,14 +278,8 @@ template <class F>
 leg_result run_as(const network_check::state& s, const impl::implementation& implementation,
                   std::optional<rnn::isa> isa, fast_gradients* judged) {
   const rnn::problem& p = s.r.problem;
-  leg_result r;
-  r.leg = "fast", r.problem = s.r.name(), r.implementation = implementation.name();
-  if (isa || !implementation.caps().isas.empty())
-    r.isa = std::string(rnn::isa_name(isa.value_or(rnn::default_isa())));
-  if (const auto why = declined_by(implementation, s.r)) {
-    r.outcome = verdict::unsupported, r.note = *why;
-    return r;
-  }
+  leg_result r = start_fast_leg(s.r, implementation, isa);
+  if (r.outcome == verdict::unsupported) return r;
   const rnn::network_sizes n = rnn::network_sizes_of(p);
   const bool lstm = rnn::has_cell_state(p.cell);
   auto narrow = [](const std::vector<double>& v) { return rnn::aligned_vector<F>(v.begin(), v.end()); };
@@ -298,20 +292,15 @@ leg_result run_as(const network_check::state& s, const impl::implementation& imp
   rnn::aligned_vector<F> d_params(n.parameters), d_x(all ? n.x : 0), d_h0(n.state),
       d_c0(lstm ? n.state : 0), d_h(per_step ? n.sequences : 0),
       d_c(lstm && per_step ? n.sequences : 0);
-  try {
-    const auto run = implementation.prepare_network(p, std::span<const F>(params),
-                                                    run_options_of(how, isa));
-    rnn::aligned_vector<F> output(n.output), h_n(n.state), c_n(lstm ? n.state : 0);
-    run->forward({x, h0, c0}, {output, h_n, c_n});
-    run->backward({grad_output, grad_h_n, grad_c_n}, {d_params, d_x, d_h0, d_c0, d_h, d_c},
-                  how.truncation);
-  } catch (const impl::failure& e) {
-    if (e.which() == impl::failure::kind::error) throw;
-    r.outcome = e.which() == impl::failure::kind::unsupported ? verdict::unsupported
-                                                               : verdict::fail;
-    r.note = e.what();
+  if (!ran(r, [&] {
+        const auto run = implementation.prepare_network(p, std::span<const F>(params),
+                                                        run_options_of(how, isa));
+        rnn::aligned_vector<F> output(n.output), h_n(n.state), c_n(lstm ? n.state : 0);
+        run->forward({x, h0, c0}, {output, h_n, c_n});
+        run->backward({grad_output, grad_h_n, grad_c_n}, {d_params, d_x, d_h0, d_c0, d_h, d_c},
+                      how.truncation);
+      }))
     return r;
-  }
   auto wide = [](const rnn::aligned_vector<F>& v) { return std::vector<double>(v.begin(), v.end()); };
   fast_gradients given;
   given.parameters = wide(d_params), given.x = wide(d_x), given.h0 = wide(d_h0);
