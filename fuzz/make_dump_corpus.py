@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 """Seed inputs for fuzz/dump_fuzzer.cpp, in its framing (see the top of that file): small LSTM,
-GRU and Elman dumps, f32 and f64, with and without the optional files, and a few invalid ones.
+GRU and Elman dumps, f32 and f64, with and without the optional files, and a few invalid ones;
+stacked and bidirectional networks (L = 2 bidirectional, L = 3, one bidirectional layer) of every
+cell, and one of each error a network's files can make.
     fuzz/make_dump_corpus.py DIR     (writes DIR/seed_*.bin; fuzz/corpus/dump is their merge with
                                       what a fuzzing run found: scripts/fuzz does not need this)
 """
@@ -16,7 +18,23 @@ NAMES = [
     "grad_weight_ih_l0", "grad_weight_hh_l0", "grad_bias_ih_l0", "grad_bias_hh_l0", "grad_h",
     "grad_c", "target",
     "lengths", "weight_ih_l1", "weight_hh_l0_reverse", "grad_bias_hh_l12", "weight_ih_l01",
-    "junk", "x_l", "", "grad_x_l0"]
+    "junk", "x_l", "", "grad_x_l0",
+    "grad_h_l0", "grad_c_l0",
+    "weight_ih_l0_reverse", "bias_ih_l0_reverse", "bias_hh_l0_reverse",
+    "grad_weight_ih_l0_reverse", "grad_weight_hh_l0_reverse", "grad_bias_ih_l0_reverse",
+    "grad_bias_hh_l0_reverse", "grad_h_l0_reverse", "grad_c_l0_reverse",
+    "weight_hh_l1", "bias_ih_l1", "bias_hh_l1", "grad_weight_ih_l1", "grad_weight_hh_l1",
+    "grad_bias_ih_l1", "grad_bias_hh_l1", "grad_h_l1", "grad_c_l1"]
+NAMES += [kind + f"_l{l}" + rev
+          for l, rev in [(1, "_reverse"), (2, ""), (2, "_reverse")]
+          for kind in ["weight_ih", "weight_hh", "bias_ih", "bias_hh", "grad_weight_ih",
+                       "grad_weight_hh", "grad_bias_ih", "grad_bias_hh", "grad_h", "grad_c"]]
+NAMES += [
+    "weight_ih_l3", "weight_hh_l3", "weight_ih_l3_reverse", "grad_h_l3", "weight_ih_l99999999999",
+    "bias_ih_l00", "weight_hh_l1_reverse_x", "h0_reverse", "grad_h_l", "weight_ih_l",
+    "weight_ih_l1_reverse_reverse", "grad_x_reverse", "output_l1", "weight_ih_l4294967296"]
+assert len(NAMES) == 96 and len(set(NAMES)) == 96  # dump_fuzzer.cpp's kNames, in its order
+MAX_LEN = 8192  # scripts/fuzz's -max_len for dump_fuzzer: a longer seed would be cut
 CELLS = [None, "elman_tanh", "elman_sigmoid", "elman_relu", "lstm", "gru"]
 GATES = {"elman_tanh": 1, "elman_sigmoid": 1, "elman_relu": 1, "lstm": 4, "gru": 3}
 
@@ -28,6 +46,15 @@ def npy(a, version=None):
     else:
         np.lib.format.write_array(f, a, version=version)
     return f.getvalue()
+
+
+def npy_compact(a):
+    """An .npy file of format 1.0 with the header unpadded (numpy.load reads it): network seeds
+    hold many small files, and must fit in MAX_LEN."""
+    header = "{'descr':'%s','fortran_order':False,'shape':(%s)}\n" % (
+        a.dtype.str, "".join(f"{d}," for d in a.shape))
+    return (b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode() +
+            np.ascontiguousarray(a).tobytes())
 
 
 def frame(cell, files):
@@ -149,11 +176,121 @@ def seeds():
     return out
 
 
+def net_dump(cell, L, D, T=2, B=1, I=2, H=1, dtype=np.float32, seed=0, bias=True,
+             extra=(), grades=("params",)):
+    """The arrays of a network's dump (docs/networks.md, "Dumps"): x, grad_output and every
+    block's weights (biases unless bias=False); `extra` adds inputs and forward results (h0, c0,
+    grad_h_n, grad_c_n, output, h_n, c_n), `grades` the gradients: "params" (every block's
+    grad_weight_*, grad_bias_*), "seq" (every block's grad_h, grad_c), or a file's name."""
+    rng = np.random.default_rng(seed)
+    G = GATES[cell]
+    lstm = cell == "lstm"
+    r = lambda *shape: rng.uniform(-1, 1, shape).astype(dtype)
+    st, seq = (L * D, B, H), (T, B, D * H)
+    a = {"x": r(T, B, I), "grad_output": r(*seq)}
+    blocks = [f"_l{l}" + ("_reverse" if d else "") for l in range(L) for d in range(D)]
+    for k, sfx in enumerate(blocks):
+        width = I if k < D else D * H
+        a["weight_ih" + sfx] = r(G * H, width)
+        a["weight_hh" + sfx] = r(G * H, H)
+        if bias:
+            a["bias_ih" + sfx], a["bias_hh" + sfx] = r(G * H), r(G * H)
+    shapes = {"h0": st, "c0": st, "grad_h_n": st, "grad_c_n": st, "output": seq, "h_n": st,
+              "c_n": st, "grad_x": (T, B, I), "grad_h0": st, "grad_c0": st}
+    for name in extra:
+        if lstm or name[-2:] not in ("c0", "_n") or name in ("grad_h_n", "h_n"):
+            a[name] = r(*shapes[name])
+    for name in grades:
+        if name == "params":
+            for k, sfx in enumerate(blocks):
+                width = I if k < D else D * H
+                a["grad_weight_ih" + sfx] = r(G * H, width)
+                a["grad_weight_hh" + sfx] = r(G * H, H)
+                if bias:
+                    a["grad_bias_ih" + sfx], a["grad_bias_hh" + sfx] = r(G * H), r(G * H)
+        elif name == "seq":
+            for sfx in blocks:
+                a["grad_h" + sfx] = r(T, B, H)
+                if lstm:
+                    a["grad_c" + sfx] = r(T, B, H)
+        elif lstm or name != "grad_c0":
+            a[name] = r(*shapes[name])
+    return a
+
+
+def network_seeds():
+    f4, f8 = np.float32, np.float64
+    out = []
+
+    def add(name, cell, arrays, extra=()):
+        data = frame(cell, [(k, npy_compact(v)) for k, v in arrays.items()] + list(extra))
+        assert len(data) <= MAX_LEN, (name, len(data))
+        out.append(("net_" + name, data))
+    told = {"lstm": None, "gru": None, "elman_tanh": "elman_tanh", "elman_sigmoid": "elman_sigmoid",
+            "elman_relu": "elman_relu"}
+    # Valid: every cell as L = 2 bidirectional, L = 3 forward, and one bidirectional layer.
+    for i, cell in enumerate(GATES):
+        dt = f4 if i % 2 == 0 else f8
+        add(f"{cell}_l2_bi", told[cell], net_dump(cell, 2, 2, dtype=dt, seed=10 + i,
+                                                  extra=("h0", "c0", "output"),
+                                                  grades=("params", "grad_x")))
+        add(f"{cell}_l3", told[cell], net_dump(cell, 3, 1, dtype=f8 if dt is f4 else f4,
+                                               seed=20 + i, extra=("h_n", "c_n"),
+                                               grades=("seq", "grad_h0", "grad_c0")))
+        add(f"{cell}_bi", told[cell], net_dump(cell, 1, 2, T=3, B=2, dtype=dt, seed=30 + i,
+                                               extra=("h0", "c0", "grad_h_n", "grad_c_n",
+                                                      "output", "h_n", "c_n"),
+                                               grades=("params", "seq", "grad_x", "grad_h0",
+                                                       "grad_c0")))
+    # Valid corners: bias=False (the weights' gradients then not graded), only a forward to
+    # grade, and only the final states' upstream gradient.
+    add("gru_l2_bi_no_bias", None, net_dump("gru", 2, 2, bias=False, seed=40, extra=("output",)))
+    add("lstm_l2_forward_only", None, net_dump("lstm", 2, 1, seed=41, extra=("output", "h_n"),
+                                               grades=()))
+    a = net_dump("lstm", 2, 2, dtype=f8, seed=42, extra=("grad_h_n", "grad_c_n"))
+    del a["grad_output"]
+    add("lstm_l2_bi_grad_h_n_only", None, a)
+    # Invalid: one of each error a network's files make.
+    base = lambda **kw: net_dump("lstm", 2, 2, seed=50, extra=("h0", "output"),
+                                 grades=("params", "seq"), **kw)
+    z = lambda *shape: np.zeros(shape, f4)
+    a = base(); del a["weight_hh_l1_reverse"]; add("bad_missing_whh_l1_reverse", None, a)
+    a = base(); a["weight_ih_l1"] = z(4, 3); add("bad_wih_l1_width", None, a)
+    a = base(); a["weight_ih_l1"] = z(2, 4); add("bad_wih_l1_transposed", None, a)
+    a = base(); a["weight_hh_l0_reverse"] = z(1, 4); add("bad_whh_reverse_shape", None, a)
+    a = base(); a["grad_weight_ih_l1"] = z(4, 3); add("bad_grad_wih_l1_shape", None, a)
+    a = base(); a["h0"] = z(3, 1, 1); add("bad_h0_rows", None, a)
+    a = base(); a["h0"] = z(1, 1); add("bad_h0_2d", None, a)
+    a = base(); a["output"] = z(2, 1, 1); add("bad_output_width", None, a)
+    a = base()
+    for k in [k for k in a if k.endswith("_l1_reverse")]:
+        del a[k]
+    add("bad_reverse_some_layers", None, a)
+    a = net_dump("gru", 3, 1, seed=51, grades=("params",))
+    for k in [k for k in a if k.endswith("_l1")]:
+        del a[k]
+    add("bad_layer_gap", None, a)
+    a = base(); a["weight_hh_l2"] = z(4, 1); add("bad_extra_layer", None, a)
+    a = base(); del a["grad_bias_ih_l1"]; add("bad_partial_param_grads", None, a)
+    a = base(); del a["grad_h_l0_reverse"]; add("bad_partial_grad_h", None, a)
+    a = base(); a["grad_h"] = a.pop("grad_h_l0"); add("bad_single_name", None, a)
+    a = base(); del a["bias_hh_l1"]; add("bad_partial_bias", None, a)
+    a = base(); a["weight_hh_l1_reverse"][0, 0] = np.nan; add("bad_nan_whh", None, a)
+    a = base(); a["bias_ih_l1"] = a["bias_ih_l1"].astype(f8); add("bad_mixed_dtype", None, a)
+    a = net_dump("gru", 2, 2, seed=52, grades=("seq",)); a["grad_c_l1"] = z(2, 1, 1)
+    add("bad_gru_grad_c", None, a)
+    a = net_dump("lstm", 1, 1, seed=53, grades=("seq",)); add("bad_layer_grad_h_l0", None, a)
+    a = base(); a["bias_ih_l01"] = a.pop("bias_ih_l1"); add("bad_leading_zero", None, a)
+    add("bad_huge_layer", None, base(), [("weight_ih_l99999999999", npy_compact(z(4, 2)))])
+    add("bad_elman_no_cell", None, net_dump("elman_relu", 2, 2, seed=54))
+    return out
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: fuzz/make_dump_corpus.py DIR")
     os.makedirs(sys.argv[1], exist_ok=True)
-    for name, data in seeds():
+    for name, data in seeds() + network_seeds():
         with open(os.path.join(sys.argv[1], "seed_" + name + ".bin"), "wb") as f:
             f.write(data)
 

@@ -2,7 +2,8 @@
 # `rnnsuite check`: a dump rnnsuite wrote passes; a planted error in one step's grad_x FAILs and
 # names that step and nothing else; a NaN in a gradient is a FAIL (exit 1), not an input error;
 # dumps made in ONNX's LSTM gate order and by a Cho-form GRU are diagnosed as such; every bad
-# input is one line naming the file, exit 2.
+# input is one line naming the file, exit 2. Stacked and bidirectional networks' dumps (rnnsuite's
+# and PyTorch's) pass, a planted error names its block, and bad network dumps are one line each.
 #   cli_check.sh RNNSUITE TORCH_DUMP
 set -u
 rnnsuite=$1 torch_dump=$2
@@ -116,12 +117,69 @@ expect_bad "$work/nan_input" "nan_input/x.npy: element [2, 1, 0] is nan"
 bad inf_input "w = np.load(d + '/weight_hh_l0.npy'); w[4, 1] = -np.inf; np.save(d + '/weight_hh_l0.npy', w)"
 expect_bad "$work/inf_input" "inf_input/weight_hh_l0.npy: element [4, 1] is -inf"
 bad stacked "np.save(d + '/weight_ih_l1.npy', np.load(d + '/weight_ih_l0.npy'))"
-expect_bad "$work/stacked" "weight_ih_l1.npy: stacked networks"
+expect_bad "$work/stacked" "stacked/weight_hh_l1.npy: missing (weight_ih_l1.npy is present"
 expect_bad "$work/elman" "say --cell elman_tanh, elman_sigmoid or elman_relu"
 expect_bad "$work/lstm" "--cell gru" --cell gru
 expect_bad "$work/does-not-exist" "does-not-exist: no such folder"
 mkdir -p "$work/empty"
 expect_bad "$work/empty" "empty: no .npy file"
+
+# Stacked and bidirectional networks (docs/networks.md, "Dumps"): rnnsuite's own dumps and
+# PyTorch's pass, with the problem inferred from the files' names and shapes.
+net_dump() {  # net_dump NAME DESCRIPTOR: rnnsuite's own dump of the network in $work/NAME
+  "$rnnsuite" run --problem "$2" --repeat 1 --dump "$work/$1" > /dev/null \
+    || { echo "FAIL: rnnsuite run --problem $2"; exit 1; }
+}
+passes() {  # passes FOLDER DESCRIPTOR [options]: exit 0, the problem inferred, PASS
+  local folder=$1 descriptor=$2; shift 2
+  local out status
+  out=$("$rnnsuite" check "$folder" "$@" 2>&1); status=$?
+  [ "$status" -eq 0 ] || { fail "check $folder: exit $status, expected 0: $out"; return; }
+  case "$out" in *"problem   $descriptor"*"$descriptor: PASS"*) echo "ok: $folder is $descriptor, PASS" ;;
+    *) fail "check $folder: not inferred as $descriptor, or no PASS: $out" ;; esac
+}
+net_dump net lstm_t5_b3_i4_h6_l2_bi_f64
+net_dump net3 gru_t4_b2_i3_h5_l3_f32
+net_dump netbi elman_tanh_t4_b2_i3_h5_bi_f64
+passes "$work/net" lstm_t5_b3_i4_h6_l2_bi_f64
+passes "$work/net3" gru_t4_b2_i3_h5_l3_f32
+passes "$work/netbi" elman_tanh_t4_b2_i3_h5_bi_f64 --cell elman_tanh
+"$torch_dump" "$work/net" "$work/net_torch" || fail "torch-dump of lstm_t5_b3_i4_h6_l2_bi_f64"
+passes "$work/net_torch" lstm_t5_b3_i4_h6_l2_bi_f64
+# A planted error in one block's parameter gradient FAILs that block (the flat layout is right).
+copy net net_planted
+edit "$work/net_planted" "f = d + '/grad_weight_ih_l1_reverse.npy'; g = np.load(f); g[5, 3] += 1e-4; np.save(f, g)"
+out=$("$rnnsuite" check "$work/net_planted" --no-diagnosis 2>&1); status=$?
+[ "$status" -eq 1 ] || fail "network planted error: exit $status, expected 1: $out"
+case "$out" in *"FAIL       weight_ih_l1_reverse."*) echo "ok: network planted error named: weight_ih_l1_reverse" ;;
+  *) fail "network planted error: weight_ih_l1_reverse not FAILed: $out" ;; esac
+
+# Bad network dumps: exit 2 and one line naming the file.
+net_bad() {  # net_bad SOURCE NAME PYTHON: a copy of a network dump, edited
+  copy "$1" "$2"; edit "$work/$2" "import os, glob; $3"
+}
+net_bad net net_missing "os.remove(d + '/weight_hh_l1_reverse.npy')"
+expect_bad "$work/net_missing" "net_missing/weight_hh_l1_reverse.npy: missing"
+net_bad net net_width "np.save(d + '/weight_ih_l1.npy', np.zeros((24, 7)))"
+expect_bad "$work/net_width" "net_width/weight_ih_l1.npy: shape 24×7 fits no problem with the others: expected 24×12"
+net_bad net net_h0_rows "np.save(d + '/h0.npy', np.load(d + '/h0.npy')[:3])"
+expect_bad "$work/net_h0_rows" "net_h0_rows/h0.npy: shape 3×3×6 fits no problem with the others: expected 4×3×6"
+net_bad net net_some_reverse "[os.remove(f) for f in glob.glob(d + '/*_l1_reverse.npy')]"
+expect_bad "$work/net_some_reverse" "net_some_reverse/weight_ih_l1_reverse.npy: missing"
+net_bad net3 net_gap "[os.remove(f) for f in glob.glob(d + '/*_l1.npy')]"
+expect_bad "$work/net_gap" "net_gap/weight_ih_l1.npy: missing, but weight_ih_l2.npy is present"
+net_bad net net_extra "np.save(d + '/weight_hh_l2.npy', np.load(d + '/weight_hh_l1.npy'))"
+expect_bad "$work/net_extra" "net_extra/weight_hh_l2.npy: a file of layer 2, but there is no weight_ih_l2.npy"
+net_bad net net_partial_grads "os.remove(d + '/grad_bias_ih_l1.npy')"
+expect_bad "$work/net_partial_grads" "net_partial_grads/grad_bias_ih_l1.npy: missing, but grad_weight_ih_l0.npy is present"
+net_bad net net_partial_dh "os.remove(d + '/grad_h_l0_reverse.npy')"
+expect_bad "$work/net_partial_dh" "net_partial_dh/grad_h_l0_reverse.npy: missing, but grad_h_l0.npy is present"
+net_bad net net_single_name "os.rename(d + '/grad_h_l0.npy', d + '/grad_h.npy')"
+expect_bad "$work/net_single_name" "net_single_name/grad_h.npy: a single layer's name, but the dump is a network"
+net_bad net net_leading_zero "os.rename(d + '/bias_ih_l1.npy', d + '/bias_ih_l01.npy')"
+expect_bad "$work/net_leading_zero" "net_leading_zero/bias_ih_l01.npy: layer number 01 has a leading zero"
+net_bad net net_bias_some "os.remove(d + '/bias_hh_l1_reverse.npy')"
+expect_bad "$work/net_bias_some" "net_bias_some/bias_hh_l1_reverse.npy: missing, but bias_hh_l0.npy is present"
 
 [ "$failures" -eq 0 ] || { echo "$failures failed"; exit 1; }
 echo "all rnnsuite check cases behaved"

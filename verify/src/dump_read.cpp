@@ -1,11 +1,13 @@
 // Reading a dump a framework wrote (dump.hpp). Order of checks: every file parses (rnn::parse_npy
-// on its bytes), one dtype throughout, the shapes fit one problem, the inputs are finite. Each
-// failure is one line that names the file.
+// on its bytes), one dtype throughout, the shapes fit one problem (a single layer, or a network
+// of L layers in D directions: its layers and directions from the files' names), the inputs are
+// finite. Each failure is one line that names the file.
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iterator>
-#include <set>
+#include <optional>
+#include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -19,7 +21,8 @@ namespace rnnsuite::verify {
 
 namespace {
 
-// The names a single-layer, one-direction dump may hold, and what each is.
+// The names a single-layer, one-direction dump may hold, and what each is. A network's per-block
+// names (<kind>_l<l>[_reverse]) are parse_block_name's.
 enum class role { input, forward, gradient, ignored };
 const std::map<std::string, role>& known_names() {
   static const std::map<std::string, role> names = {
@@ -57,20 +60,45 @@ std::string shape_text(const std::vector<std::size_t>& shape) {
 
 // Features a later issue adds; named so the user knows it is not their file's fault.
 void refuse_unsupported(const std::string& folder, const std::string& name) {
-  auto has = [&](const char* part) { return name.find(part) != std::string::npos; };
   if (name == "lengths")
     throw rnn::error(folder + "/lengths.npy: variable-length batches are not graded yet");
-  if (has("_reverse"))
-    throw rnn::error(folder + "/" + name + ".npy: bidirectional networks are not graded yet");
-  // PyTorch's layer suffix _l<k>: k > 0 is a layer above the first.
-  for (std::size_t at = name.find("_l"); at != std::string::npos; at = name.find("_l", at + 1)) {
-    std::size_t end = at + 2;
+}
+
+// A file of one block (layer l, direction d) under PyTorch's name: <kind>_l<l>[_reverse], kind
+// one of the four parameters, their gradients, or a network's per-block dL/dh_t, dL/dc_t.
+struct block_file {
+  std::string kind;    // "weight_ih", ..., "grad_bias_hh", "grad_h", "grad_c"
+  std::string digits;  // the layer number as written
+  std::size_t layer;   // saturated: a number of more than 9 digits is kTooMany
+  bool reverse;
+};
+constexpr std::size_t kTooMany = 1000000000;
+constexpr const char* kParameterKinds[] = {"weight_ih", "weight_hh", "bias_ih", "bias_hh"};
+
+std::optional<block_file> parse_block_name(const std::string& name) {
+  static const char* const kinds[] = {"weight_ih",      "weight_hh",      "bias_ih",
+                                      "bias_hh",        "grad_weight_ih", "grad_weight_hh",
+                                      "grad_bias_ih",   "grad_bias_hh",   "grad_h",
+                                      "grad_c"};
+  for (const char* kind : kinds) {
+    const std::string prefix = std::string(kind) + "_l";
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    std::size_t end = prefix.size();
     while (end < name.size() && name[end] >= '0' && name[end] <= '9') ++end;
-    const std::string digits = name.substr(at + 2, end - at - 2);
-    if (!digits.empty() && digits != "0" && (end == name.size() || name[end] == '_'))
-      throw rnn::error(folder + "/" + name + ".npy: stacked networks (layers above l0) are not "
-                       "graded yet");
+    const std::string digits = name.substr(prefix.size(), end - prefix.size());
+    const std::string rest = name.substr(end);
+    if (digits.empty() || (!rest.empty() && rest != "_reverse")) return std::nullopt;
+    std::size_t layer = kTooMany;
+    if (digits.size() <= 9) layer = static_cast<std::size_t>(std::stoul(digits));
+    return block_file{kind, digits, layer, !rest.empty()};
   }
+  return std::nullopt;
+}
+
+// PyTorch's suffix of layer l in direction d (rnn::block_suffix, which lives in lib's network
+// code: the fuzzer links this file with problem.cpp alone).
+std::string suffix_of(std::size_t l, std::size_t d) {
+  return "_l" + std::to_string(l) + (d == 1 ? "_reverse" : "");
 }
 
 struct shapes {
@@ -102,6 +130,30 @@ void expect_exact(const shapes& s, const std::string& name, std::vector<std::siz
   if (!s.has(name)) return;
   if (s.shape(name) != want)
     wrong_shape(s, name, fmt::format("{} ({})", shape_text(want), meaning));
+}
+
+// A block's weight_ih, (G·H)×I_l (`width` names I_l: "I", or "(D·H)" above layer 0); one stored
+// transposed is named as such.
+void expect_weight_ih(const shapes& s, const std::string& name, std::size_t GH, std::size_t in,
+                      const char* width, const std::string& meaning) {
+  if (!s.has(name)) return;
+  const auto& w = s.shape(name);
+  if (w.size() == 2 && w[0] == in && w[1] == GH && in != GH)
+    throw rnn::error(fmt::format("{}: shape {} is (G·H)×{} transposed: store {} as PyTorch does, "
+                                 "(G·H)×{} = {}×{}",
+                                 s.file(name), shape_text(w), width, name, width, GH, in));
+  expect_exact(s, name, {GH, in}, meaning);
+}
+
+// A network block's weight_hh other than weight_hh_l0 (which gave G and H): (G·H)×H.
+void expect_weight_hh(const shapes& s, const std::string& name, std::size_t GH, std::size_t H) {
+  if (!s.has(name)) return;
+  const auto& w = s.shape(name);
+  if (w.size() == 2 && w[0] == H && w[1] == GH && H != GH)
+    throw rnn::error(fmt::format("{}: shape {} is (G·H)×H transposed: store {} as PyTorch does, "
+                                 "(G·H)×H = {}×{}",
+                                 s.file(name), shape_text(w), name, GH, H));
+  expect_exact(s, name, {GH, H}, "(G·H)×H, as weight_hh_l0");
 }
 
 // The cell and H from weight_hh_l0, (G·H)×H: G = 4 is an LSTM, 3 a GRU, 1 an Elman RNN (whose
@@ -179,6 +231,117 @@ std::vector<double> values_or_empty(const shapes& s, const std::string& name) {
   return s.has(name) ? s.at(name).values : std::vector<double>();
 }
 
+// The first present and the first missing of `names`, in order ("" where there is none).
+std::pair<std::string, std::string> first_present_and_missing(const shapes& s,
+                                                              const std::vector<std::string>& names) {
+  std::pair<std::string, std::string> out;
+  for (const std::string& name : names) {
+    std::string& first = s.has(name) ? out.first : out.second;
+    if (first.empty()) first = name;
+  }
+  return out;
+}
+
+// The files `names`, concatenated in order, when all are present; empty when none is. Some but
+// not all: an error naming the first missing (`what` says why they go together).
+std::vector<double> all_or_none(const shapes& s, const std::vector<std::string>& names,
+                                const char* what) {
+  const auto [present, missing] = first_present_and_missing(s, names);
+  if (present.empty()) return {};
+  if (!missing.empty())
+    throw rnn::error(fmt::format("{}/{}.npy: missing, but {}.npy is present ({})", s.folder,
+                                 missing, present, what));
+  std::vector<double> out;
+  for (const std::string& name : names)
+    out.insert(out.end(), s.at(name).values.begin(), s.at(name).values.end());
+  return out;
+}
+
+// A network's data (out.data.problem, K = L·D blocks) in rnn/network.hpp's layouts: the
+// parameters one flat array, block k = l·D + d after block k - 1, each as weight_ih, weight_hh,
+// bias_ih, bias_hh (rnn::parameter_offsets_of's layout, built here from the layers' sizes: the
+// fuzzer links this file without lib's network code); states (L·D)×B×H; output T×B×(D·H); a
+// block's dL/dh_t (dL/dc_t) T×B×H, block after block. The shapes are checked already.
+void fill_network(const shapes& s, dump& out, std::size_t K, std::size_t D) {
+  given_data& d = out.data;
+  const rnn::problem& p = d.problem;
+  const rnn::network_sizes n = rnn::network_sizes_of(p);
+  const bool lstm = rnn::has_cell_state(p.cell);
+  auto name_of = [D](const std::string& kind, std::size_t k) {
+    return kind + suffix_of(k / D, k % D);
+  };
+  auto every_block = [&](const std::string& kind) {
+    std::vector<std::string> names;
+    for (std::size_t k = 0; k < K; ++k) names.push_back(name_of(kind, k));
+    return names;
+  };
+  d.network_parameters.reserve(n.parameters);
+  for (std::size_t k = 0; k < K; ++k) {
+    const rnn::tensor_sizes b = rnn::sizes_of(rnn::layer_problem(p, std::int64_t(k / D)));
+    const std::size_t sizes[] = {b.weight_ih, b.weight_hh, b.bias, b.bias};
+    for (std::size_t t = 0; t < 4; ++t) {
+      const std::string name = name_of(kParameterKinds[t], k);
+      const std::size_t size = sizes[t];
+      if (s.has(name))
+        d.network_parameters.insert(d.network_parameters.end(), s.at(name).values.begin(),
+                                    s.at(name).values.end());
+      else
+        d.network_parameters.insert(d.network_parameters.end(), size, 0.0);  // a bias (bias=False)
+    }
+  }
+  if (d.network_parameters.size() != n.parameters)
+    throw rnn::error(fmt::format("{}: internal error: {} parameters read, {} needs {}", s.folder,
+                                 d.network_parameters.size(), rnn::format_problem(p),
+                                 n.parameters));
+  const std::string any_block = D == 2 ? "_l<l>[_reverse]" : "_l<l>";
+  for (const char* kind : {"bias_ih", "bias_hh"})
+    if (!s.has(name_of(kind, 0)))  // then no block has one (parse_dump checked)
+      out.notes.push_back(fmt::format("{}{}.npy absent: zero (bias=False)", kind, any_block));
+  d.h0 = values_or_zero(s, "h0", n.state, out.notes, "PyTorch's default initial state");
+  if (lstm) d.c0 = values_or_zero(s, "c0", n.state, out.notes, "PyTorch's default initial state");
+  d.grad_output = values_or_zero(s, "grad_output", n.output, out.notes,
+                                 "the loss has no term on the outputs");
+  d.grad_h_n = values_or_empty(s, "grad_h_n");
+  if (lstm) d.grad_c_n = values_or_empty(s, "grad_c_n");
+  out.forward = {values_or_empty(s, "output"), values_or_empty(s, "h_n"),
+                 values_or_empty(s, "c_n")};
+  fast_gradients& g = out.gradients;
+  g.x = values_or_empty(s, "grad_x");
+  g.h0 = values_or_empty(s, "grad_h0");
+  g.c0 = values_or_empty(s, "grad_c0");
+  // The parameter gradients: all of them, in the parameters' flat layout, or none. Without
+  // biases (bias=False) PyTorch has no grad_bias_*: the weights' gradients alone cannot be
+  // graded in that layout, which is said in a note.
+  std::vector<std::string> gradients, weight_gradients, bias_gradients;
+  for (std::size_t k = 0; k < K; ++k)
+    for (const char* kind : kParameterKinds) {
+      gradients.push_back(name_of(std::string("grad_") + kind, k));
+      (kind[0] == 'w' ? weight_gradients : bias_gradients).push_back(gradients.back());
+    }
+  const bool bias_free = !s.has(name_of("bias_ih", 0)) && !s.has(name_of("bias_hh", 0));
+  if (bias_free && first_present_and_missing(s, bias_gradients).first.empty()) {
+    const std::vector<double> weights =
+        all_or_none(s, weight_gradients,
+                    "a network's parameter gradients are graded together: every layer's and "
+                    "direction's grad_weight_ih and grad_weight_hh, or none");
+    if (!weights.empty())
+      out.notes.push_back(fmt::format(
+          "grad_weight_ih{0}.npy and grad_weight_hh{0}.npy not graded: a network's parameter "
+          "gradients are graded together, and without biases (bias=False) there is no "
+          "grad_bias_*.npy",
+          any_block));
+  } else {
+    g.parameters = all_or_none(s, gradients,
+                               "a network's parameter gradients are graded together: every "
+                               "layer's and direction's grad_weight_ih, grad_weight_hh, "
+                               "grad_bias_ih and grad_bias_hh, or none");
+  }
+  g.h = all_or_none(s, every_block("grad_h"),
+                    "a network's dL/dh_t is graded for every layer and direction, or for none");
+  g.c = all_or_none(s, every_block("grad_c"),
+                    "a network's dL/dc_t is graded for every layer and direction, or for none");
+}
+
 }  // namespace
 
 dump_files read_dump_folder(const std::filesystem::path& folder) {
@@ -213,18 +376,32 @@ dump parse_dump(const dump_files& files, const std::string& folder,
   dump out;
   out.folder = folder;
   shapes s{folder, {}};
+  std::map<std::string, role> roles;  // of every file read
   for (const auto& [name, bytes] : files) {
     refuse_unsupported(folder, name);
+    role r = role::ignored;
     const auto found = known_names().find(name);
-    if (found == known_names().end()) {
+    if (found != known_names().end()) {
+      r = found->second;
+    } else if (const std::optional<block_file> b = parse_block_name(name)) {
+      if (b->digits.size() > 1 && b->digits[0] == '0') {
+        const std::size_t first = b->digits.find_first_not_of('0');
+        throw rnn::error(fmt::format(
+            "{}: layer number {} has a leading zero (PyTorch writes {}_l{}{})", s.file(name),
+            b->digits, b->kind, first == std::string::npos ? "0" : b->digits.substr(first),
+            b->reverse ? "_reverse" : ""));
+      }
+      r = b->kind.rfind("grad_", 0) == 0 ? role::gradient : role::input;
+    } else {
       out.notes.push_back(name + ".npy not read (not a name of the dump format)");
       continue;
     }
-    if (found->second == role::ignored) {
+    if (r == role::ignored) {
       out.notes.push_back(name + ".npy not read (grad_output carries the loss)");
       continue;
     }
     s.arrays.emplace(name, rnn::parse_npy(bytes, s.file(name)));
+    roles.emplace(name, r);
   }
   for (const char* required : {"x", "weight_ih_l0", "weight_hh_l0"})
     if (!s.has(required))
@@ -249,12 +426,7 @@ dump parse_dump(const dump_files& files, const std::string& folder,
   p.cell = infer_cell(s, cell, H, out.inferred);
   const std::size_t T = xs[0], B = xs[1], I = xs[2], G = static_cast<std::size_t>(rnn::gate_count(p.cell));
   const std::size_t GH = G * H;
-  const auto& wi = s.shape("weight_ih_l0");
-  if (wi.size() == 2 && wi[0] == I && wi[1] == GH && I != GH)
-    throw rnn::error(fmt::format("{}: shape {} is (G·H)×I transposed: store weight_ih_l0 as "
-                                 "PyTorch does, (G·H)×I = {}×{}",
-                                 s.file("weight_ih_l0"), shape_text(wi), GH, I));
-  expect_exact(s, "weight_ih_l0", {GH, I}, "(G·H)×I, I from x.npy");
+  expect_weight_ih(s, "weight_ih_l0", GH, I, "I", "(G·H)×I, I from x.npy");
   p.T = static_cast<std::int64_t>(T), p.B = static_cast<std::int64_t>(B);
   p.I = static_cast<std::int64_t>(I), p.H = static_cast<std::int64_t>(H);
   p.precision = dtype == "<f4" ? rnn::precision::f32 : rnn::precision::f64;
@@ -266,54 +438,179 @@ dump parse_dump(const dump_files& files, const std::string& folder,
   }
   out.inferred.push_back(fmt::format("T = {}, B = {}, I = {} (x {}); precision {} ({})", T, B, I,
                                      shape_text(xs), rnn::precision_name(p.precision), dtype));
+
+  // A network (rnn/network.hpp): L layers from weight_ih_l0 .. weight_ih_l{L-1}, numbered from 0
+  // without a gap; D = 2 when any file is a reverse direction's, and then every layer has one.
+  std::vector<std::pair<std::string, block_file>> blocks;  // every block's file, by name
+  for (const auto& [name, a] : s.arrays)
+    if (const std::optional<block_file> b = parse_block_name(name)) blocks.emplace_back(name, *b);
+  std::size_t L = 1;
+  while (s.has("weight_ih" + suffix_of(L, 0))) ++L;  // ends: each step needs another file
+  const std::pair<std::string, block_file>* beyond = nullptr;  // the lowest weight_ih_l{>L}
+  for (const auto& entry : blocks)
+    if (entry.second.kind == "weight_ih" && !entry.second.reverse && entry.second.layer > L &&
+        (!beyond || entry.second.layer < beyond->second.layer))
+      beyond = &entry;
+  if (beyond)
+    throw rnn::error(fmt::format("{}/weight_ih_l{}.npy: missing, but {}.npy is present (layers "
+                                 "are numbered from l0 without a gap)",
+                                 folder, L, beyond->first));
+  const std::string layers_text =
+      L == 1 ? std::string("one layer, l0") : fmt::format("{} layers, l0 .. l{}", L, L - 1);
+  for (const auto& [name, b] : blocks)
+    if (b.layer >= L)
+      throw rnn::error(fmt::format("{}: a file of layer {}, but there is no weight_ih_l{}.npy: "
+                                   "the dump has {} (from weight_ih_l<l>.npy)",
+                                   s.file(name), b.digits, b.digits, layers_text));
+  std::size_t D = 1;
+  std::string bidirectional_by;  // the first reverse direction's file
+  for (const auto& [name, b] : blocks)  // named by a weight_ih_l<l>_reverse where there is one
+    if (b.reverse && (bidirectional_by.empty() || b.kind == "weight_ih")) {
+      D = 2, bidirectional_by = name;
+      if (b.kind == "weight_ih") break;
+    }
+  const std::size_t K = L * D;  // blocks k = l·D + d
+  auto block_name = [D](const char* kind, std::size_t k) {
+    return std::string(kind) + suffix_of(k / D, k % D);
+  };
+  for (std::size_t k = 0; k < K; ++k)
+    for (const char* kind : {"weight_ih", "weight_hh"}) {
+      const std::string name = block_name(kind, k);
+      if (s.has(name)) continue;
+      if (k % D == 0)
+        throw rnn::error(fmt::format("{}/{}.npy: missing (weight_ih_l{}.npy is present: every "
+                                     "layer needs weight_ih and weight_hh)",
+                                     folder, name, k / D));
+      throw rnn::error(fmt::format("{}/{}.npy: missing ({}.npy makes the network bidirectional: "
+                                   "every layer needs weight_ih and weight_hh in both directions)",
+                                   folder, name, bidirectional_by));
+    }
+  // bias=False drops every block's biases: all of a kind or none.
+  for (const char* kind : {"bias_ih", "bias_hh"}) {
+    std::string present, absent;
+    for (std::size_t k = 0; k < K; ++k) {
+      std::string& first = s.has(block_name(kind, k)) ? present : absent;
+      if (first.empty()) first = block_name(kind, k);
+    }
+    if (!present.empty() && !absent.empty())
+      throw rnn::error(fmt::format("{}/{}.npy: missing, but {}.npy is present (bias=False drops "
+                                   "the biases of every layer and direction: a network has all "
+                                   "of them or none)",
+                                   folder, absent, present));
+  }
+  p.layers = static_cast<std::int64_t>(L), p.directions = static_cast<std::int64_t>(D);
+  const bool network = rnn::is_network(p);
+  if (network) {
+    try {
+      rnn::validate(p);
+    } catch (const rnn::error& e) {
+      throw rnn::error(fmt::format("{}/{}.npy: L = {} layers, D = {} directions give no valid "
+                                   "problem: {}",
+                                   folder, block_name("weight_ih", K - 1), L, D, e.what()));
+    }
+    out.inferred.push_back(fmt::format(
+        "L = {} (weight_ih_l0{}), D = {} ({})", L,
+        L == 1 ? std::string() : fmt::format(" .. weight_ih_l{}", L - 1), D,
+        D == 2 ? "bidirectional: weight_ih_l<l>_reverse.npy for every layer"
+               : "forward only: no *_reverse.npy"));
+  }
+  // dL/dh_t and dL/dc_t: grad_h, grad_c for a single layer, per block for a network.
+  for (const char* name : {"grad_h", "grad_c"})
+    if (network && s.has(name))
+      throw rnn::error(fmt::format("{}: a single layer's name, but the dump is a network ({}): "
+                                   "each layer's and direction's is {}_l<l>[_reverse].npy",
+                                   s.file(name), rnn::format_problem(p), name));
+  for (const auto& [name, b] : blocks)
+    if (!network && (b.kind == "grad_h" || b.kind == "grad_c"))
+      throw rnn::error(fmt::format("{}: a network's name, but the dump is a single layer: its "
+                                   "dL/d{}_t is {}.npy",
+                                   s.file(name), b.kind.substr(5), b.kind));
+
   const bool lstm = rnn::has_cell_state(p.cell);
   for (const char* name : {"c0", "c_n", "grad_c_n", "grad_c0", "grad_c"})
     if (!lstm && s.has(name))
       throw rnn::error(fmt::format("{}: a cell state, but the cell is {}, which has none",
                                    s.file(name), rnn::cell_name(p.cell)));
+  for (const auto& [name, b] : blocks)
+    if (!lstm && b.kind == "grad_c")
+      throw rnn::error(fmt::format("{}: a cell state, but the cell is {}, which has none",
+                                   s.file(name), rnn::cell_name(p.cell)));
   const std::string sequence = "T×B×H";
   for (const char* name : {"h0", "c0", "h_n", "c_n", "grad_h_n", "grad_c_n", "grad_h0", "grad_c0"})
-    expect_state(s, name, B, H);
-  for (const char* name : {"bias_ih_l0", "bias_hh_l0", "grad_bias_ih_l0", "grad_bias_hh_l0"})
-    expect_exact(s, name, {GH}, "G·H");
-  expect_exact(s, "weight_hh_l0", {GH, H}, "(G·H)×H");
-  expect_exact(s, "grad_weight_ih_l0", {GH, I}, "(G·H)×I, as weight_ih_l0");
-  expect_exact(s, "grad_weight_hh_l0", {GH, H}, "(G·H)×H, as weight_hh_l0");
-  for (const char* name : {"output", "grad_output", "grad_h", "grad_c"})
-    expect_exact(s, name, {T, B, H}, sequence);
+    if (network)
+      expect_exact(s, name, {K, B, H}, fmt::format("(L·D)×B×H, L = {}, D = {}", L, D));
+    else
+      expect_state(s, name, B, H);
+  for (std::size_t k = 0; k < K; ++k) {
+    const std::size_t l = k / D, in = l == 0 ? I : D * H;
+    for (const char* kind : {"bias_ih", "bias_hh", "grad_bias_ih", "grad_bias_hh"})
+      expect_exact(s, block_name(kind, k), {GH}, "G·H");
+    const std::string weight_ih = block_name("weight_ih", k);
+    if (k > 0) {
+      if (l == 0)
+        expect_weight_ih(s, weight_ih, GH, in, "I", "(G·H)×I, I from x.npy");
+      else
+        expect_weight_ih(s, weight_ih, GH, in, "(D·H)",
+                         fmt::format("(G·H)×(D·H): layer {} reads layer {}'s output, D·H wide", l,
+                                     l - 1));
+      expect_weight_hh(s, block_name("weight_hh", k), GH, H);
+    } else {
+      expect_exact(s, "weight_hh_l0", {GH, H}, "(G·H)×H");
+    }
+    expect_exact(s, block_name("grad_weight_ih", k), {GH, in},
+                 fmt::format("{}, as {}", l == 0 ? "(G·H)×I" : "(G·H)×(D·H)", weight_ih));
+    expect_exact(s, block_name("grad_weight_hh", k), {GH, H},
+                 fmt::format("(G·H)×H, as {}", block_name("weight_hh", k)));
+  }
+  if (network) {
+    for (const char* name : {"output", "grad_output"})
+      expect_exact(s, name, {T, B, D * H}, "T×B×(D·H)");
+    for (std::size_t k = 0; k < K; ++k)
+      for (const char* kind : {"grad_h", "grad_c"})
+        expect_exact(s, block_name(kind, k), {T, B, H}, sequence);
+  } else {
+    for (const char* name : {"output", "grad_output", "grad_h", "grad_c"})
+      expect_exact(s, name, {T, B, H}, sequence);
+  }
   expect_exact(s, "grad_x", {T, B, I}, "T×B×I, as x");
-  for (const auto& [name, r] : known_names())
+  for (const auto& [name, r] : roles)
     if (r == role::input) expect_finite(s, name);
-  bool graded = false;
-  for (const auto& [name, r] : known_names())
-    if ((r == role::forward || r == role::gradient) && s.has(name)) graded = true;
-  if (!graded)
-    throw rnn::error(folder + ": nothing to grade (no output.npy, h_n.npy or grad_*.npy beside "
-                     "the inputs)");
-  const rnn::tensor_sizes n = rnn::sizes_of(p);
+
   given_data& d = out.data;
   d.problem = p;
   d.x = s.at("x").values;
-  d.params.weight_ih.assign(s.at("weight_ih_l0").values.begin(), s.at("weight_ih_l0").values.end());
-  d.params.weight_hh.assign(s.at("weight_hh_l0").values.begin(), s.at("weight_hh_l0").values.end());
-  auto into = [](rnn::aligned_vector<double>& to, const std::vector<double>& from) {
-    to.assign(from.begin(), from.end());
-  };
-  into(d.params.bias_ih, values_or_zero(s, "bias_ih_l0", n.bias, out.notes, "bias=False"));
-  into(d.params.bias_hh, values_or_zero(s, "bias_hh_l0", n.bias, out.notes, "bias=False"));
-  d.h0 = values_or_zero(s, "h0", n.state, out.notes, "PyTorch's default initial state");
-  if (lstm) d.c0 = values_or_zero(s, "c0", n.state, out.notes, "PyTorch's default initial state");
-  d.grad_output = values_or_zero(s, "grad_output", n.sequence, out.notes,
-                                 "the loss has no term on the outputs");
-  d.grad_h_n = values_or_empty(s, "grad_h_n");
-  if (lstm) d.grad_c_n = values_or_empty(s, "grad_c_n");
-  out.forward = {values_or_empty(s, "output"), values_or_empty(s, "h_n"),
-                 values_or_empty(s, "c_n")};
-  out.gradients = {values_or_empty(s, "grad_weight_ih_l0"), values_or_empty(s, "grad_weight_hh_l0"),
-                   values_or_empty(s, "grad_bias_ih_l0"),   values_or_empty(s, "grad_bias_hh_l0"),
-                   values_or_empty(s, "grad_x"),            values_or_empty(s, "grad_h0"),
-                   values_or_empty(s, "grad_c0"),           values_or_empty(s, "grad_h"),
-                   values_or_empty(s, "grad_c"), {}};
+  if (network) {
+    fill_network(s, out, K, D);
+  } else {
+    const rnn::tensor_sizes n = rnn::sizes_of(p);
+    d.params.weight_ih.assign(s.at("weight_ih_l0").values.begin(), s.at("weight_ih_l0").values.end());
+    d.params.weight_hh.assign(s.at("weight_hh_l0").values.begin(), s.at("weight_hh_l0").values.end());
+    auto into = [](rnn::aligned_vector<double>& to, const std::vector<double>& from) {
+      to.assign(from.begin(), from.end());
+    };
+    into(d.params.bias_ih, values_or_zero(s, "bias_ih_l0", n.bias, out.notes, "bias=False"));
+    into(d.params.bias_hh, values_or_zero(s, "bias_hh_l0", n.bias, out.notes, "bias=False"));
+    d.h0 = values_or_zero(s, "h0", n.state, out.notes, "PyTorch's default initial state");
+    if (lstm) d.c0 = values_or_zero(s, "c0", n.state, out.notes, "PyTorch's default initial state");
+    d.grad_output = values_or_zero(s, "grad_output", n.sequence, out.notes,
+                                   "the loss has no term on the outputs");
+    d.grad_h_n = values_or_empty(s, "grad_h_n");
+    if (lstm) d.grad_c_n = values_or_empty(s, "grad_c_n");
+    out.forward = {values_or_empty(s, "output"), values_or_empty(s, "h_n"),
+                   values_or_empty(s, "c_n")};
+    out.gradients = {values_or_empty(s, "grad_weight_ih_l0"), values_or_empty(s, "grad_weight_hh_l0"),
+                     values_or_empty(s, "grad_bias_ih_l0"),   values_or_empty(s, "grad_bias_hh_l0"),
+                     values_or_empty(s, "grad_x"),            values_or_empty(s, "grad_h0"),
+                     values_or_empty(s, "grad_c0"),           values_or_empty(s, "grad_h"),
+                     values_or_empty(s, "grad_c"), {}};
+  }
+  const auto members = out.gradients.members();
+  const bool graded =
+      !out.forward.output.empty() || !out.forward.h_n.empty() || !out.forward.c_n.empty() ||
+      std::any_of(members.begin(), members.end(), [](const std::vector<double>* v) { return !v->empty(); });
+  if (!graded)
+    throw rnn::error(folder + ": nothing to grade (no output.npy, h_n.npy or grad_*.npy beside "
+                     "the inputs)");
   return out;
 }
 

@@ -33,6 +33,14 @@ dump_files read_dump_folder(const std::filesystem::path& folder);
 
 // The dump in `files`. cell: what --cell said, needed only where the shapes cannot tell (the
 // three Elman activations); a cell the shapes contradict is an error.
+// A network (docs/networks.md, "Dumps") is read off PyTorch's names: L from weight_ih_l0 ..
+// weight_ih_l{L-1} (numbered from 0 without a gap; a file of any other layer is an error), D = 2
+// when any *_reverse file is present (then every layer's weight_ih and weight_hh have one). Its
+// data come in given_data's, forward_values' and fast_gradients' network layouts: the flat
+// parameters in rnn/network.hpp's order (params empty), states (L·D)×B×H, output T×B×(D·H);
+// gradients.parameters only when every block's four grad_weight_*/grad_bias_* files are present,
+// h and c ((L·D)×T×B×H) only when every block's grad_h_l<l>[_reverse] (grad_c_...) is; some but
+// not all is an error naming the first missing file.
 dump parse_dump(const dump_files& files, const std::string& folder, std::optional<rnn::cell> cell);
 
 }  // namespace rnnsuite::verify
