@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "rnn/network.hpp"
 #include "runner.hpp"
 
 namespace bench {
@@ -16,7 +17,7 @@ namespace {
 
 // ||a - b||₂ / ||a||₂ in double; 0 when both are zero, infinite on a size mismatch.
 template <class Real>
-double relative_error(const std::vector<Real>& ours, const std::vector<Real>& theirs) {
+double relative_error(std::span<const Real> ours, std::span<const Real> theirs) {
   if (ours.size() != theirs.size()) return INFINITY;
   double difference = 0, norm = 0;
   for (std::size_t i = 0; i < ours.size(); ++i) {
@@ -37,23 +38,44 @@ agreement compare(const rnn::problem& p, int threads, const benchmarked& ours_im
   runner<Real> theirs(*theirs_impl.implementation, data, threads);
   theirs.forward();
   theirs.backward(parameter_gradients::handed_back);
-  using tensor = std::vector<Real> runner<Real>::*;
-  const std::pair<const char*, tensor> tensors[] = {
-      {"output", &runner<Real>::output},
-      {"h_n", &runner<Real>::h_n},
-      {"c_n", &runner<Real>::c_n},
-      {"grad_x", &runner<Real>::grad_x},
-      {"grad_h0", &runner<Real>::grad_h0},
-      {"grad_c0", &runner<Real>::grad_c0},
-      {"grad_weight_ih", &runner<Real>::grad_weight_ih},
-      {"grad_weight_hh", &runner<Real>::grad_weight_hh},
-      {"grad_bias_ih", &runner<Real>::grad_bias_ih},
-      {"grad_bias_hh", &runner<Real>::grad_bias_hh}};
+  // Every output and gradient; a network's parameter gradients block by block, under PyTorch's
+  // names (grad_weight_ih_l1_reverse), so that one block's error is not lost in the others' norm.
+  struct tensor {
+    std::string name;
+    std::span<const Real> ours, theirs;
+  };
+  std::vector<tensor> tensors;
+  auto add = [&](std::string name, const std::vector<Real>& a, const std::vector<Real>& b) {
+    tensors.push_back({std::move(name), a, b});
+  };
+  add("output", ours.output, theirs.output);
+  add("h_n", ours.h_n, theirs.h_n);
+  add("c_n", ours.c_n, theirs.c_n);
+  add("grad_x", ours.grad_x, theirs.grad_x);
+  add("grad_h0", ours.grad_h0, theirs.grad_h0);
+  add("grad_c0", ours.grad_c0, theirs.grad_c0);
+  if (!rnn::is_network(p)) {
+    add("grad_weight_ih", ours.grad_weight_ih, theirs.grad_weight_ih);
+    add("grad_weight_hh", ours.grad_weight_hh, theirs.grad_weight_hh);
+    add("grad_bias_ih", ours.grad_bias_ih, theirs.grad_bias_ih);
+    add("grad_bias_hh", ours.grad_bias_hh, theirs.grad_bias_hh);
+  } else {
+    for (std::int64_t k = 0; k < p.layers * p.directions; ++k) {
+      const std::string suffix = rnn::block_suffix(p, k);
+      const auto a = rnn::block_parameters<Real>(p, ours.grad_parameters, k);
+      const auto b = rnn::block_parameters<Real>(p, theirs.grad_parameters, k);
+      tensors.push_back({"grad_weight_ih" + suffix, a.weight_ih, b.weight_ih});
+      tensors.push_back({"grad_weight_hh" + suffix, a.weight_hh, b.weight_hh});
+      tensors.push_back({"grad_bias_ih" + suffix, a.bias_ih, b.bias_ih});
+      tensors.push_back({"grad_bias_hh" + suffix, a.bias_hh, b.bias_hh});
+    }
+  }
   agreement verdict;
   const double tolerance =
       p.cell == rnn::cell::elman_relu ? agreement_tolerance_relu : agreement_tolerance;
-  for (const auto& [name, member] : tensors) {
-    const double error = relative_error(ours.*member, theirs.*member);
+  for (const tensor& t : tensors) {
+    const std::string& name = t.name;
+    const double error = relative_error(t.ours, t.theirs);
     verdict.largest_error = std::max(verdict.largest_error, error);
     if (!(error <= tolerance) && verdict.failure.empty()) {
       std::ostringstream message;

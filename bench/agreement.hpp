@@ -1,7 +1,8 @@
 #pragma once
 // Before a problem is timed, rnnsuite and each other implementation run it once on the same
 // data and every output and gradient is compared in PyTorch's layout, so both are known to
-// compute the same thing.
+// compute the same thing; a network's parameter gradients block by block
+// (grad_weight_ih_l1_reverse, ...).
 #include <string>
 
 #include "implementation_set.hpp"

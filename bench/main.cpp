@@ -1,7 +1,9 @@
 // rnnsuite-bench: Google Benchmark's own program with flags of ours, read (and removed) before
 // benchmark::Initialize; each takes its value after '=' or as the next argument:
-//   --grid=smoke|short|table|default|full   which problems (shapes.hpp; default: default)
-//   --problem=D   (repeatable) a problem descriptor, fwd and fwdbwd; alone it replaces the grid,
+//   --grid=smoke|short|table|networks|default|full   which problems (shapes.hpp; default:
+//                 default)
+//   --problem=D   (repeatable) a problem descriptor (a single layer or a network: `_l<L>`,
+//                 `_bi`), fwd and fwdbwd; alone it replaces the grid,
 //                 with --grid it follows the grid's problems
 //   --impl=SPEC   (repeatable) one more implementation beside rnnsuite and oneDNN: "lib",
 //                 "onednn" or a plugin's path, opened in this process; its benchmarks end in its

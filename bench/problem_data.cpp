@@ -32,19 +32,24 @@ std::vector<Real> uniform(std::size_t count, double bound, std::uint64_t seed) {
 
 template <class Real>
 problem_data<Real> make_problem_data(const rnn::problem& p) {
-  const rnn::tensor_sizes n = rnn::sizes_of(p);
+  const rnn::network_sizes n = rnn::network_sizes_of(p);  // a single layer's agree with sizes_of
   const bool lstm = rnn::has_cell_state(p.cell);
   const double weight_bound = 1.0 / std::sqrt(double(p.H));
   problem_data<Real> d;
   d.p = p;
-  d.weight_ih = uniform<Real>(n.weight_ih, weight_bound, 1);
-  d.weight_hh = uniform<Real>(n.weight_hh, weight_bound, 2);
-  d.bias_ih = uniform<Real>(n.bias, weight_bound, 3);
-  d.bias_hh = uniform<Real>(n.bias, weight_bound, 4);
+  if (rnn::is_network(p)) {
+    d.parameters = uniform<Real>(n.parameters, weight_bound, 1);
+  } else {
+    const rnn::tensor_sizes layer = rnn::sizes_of(p);
+    d.weight_ih = uniform<Real>(layer.weight_ih, weight_bound, 1);
+    d.weight_hh = uniform<Real>(layer.weight_hh, weight_bound, 2);
+    d.bias_ih = uniform<Real>(layer.bias, weight_bound, 3);
+    d.bias_hh = uniform<Real>(layer.bias, weight_bound, 4);
+  }
   d.x = uniform<Real>(n.x, 1.0, 5);
   d.h0 = uniform<Real>(n.state, 0.5, 6);
   if (lstm) d.c0 = uniform<Real>(n.state, 0.5, 7);
-  d.grad_output = uniform<Real>(n.sequence, 1.0, 8);
+  d.grad_output = uniform<Real>(n.output, 1.0, 8);
   d.grad_h_n = uniform<Real>(n.state, 1.0, 9);
   if (lstm) d.grad_c_n = uniform<Real>(n.state, 1.0, 10);
   return d;

@@ -1,6 +1,7 @@
 #pragma once
-// Seeded data for one benchmark problem: parameters, inputs and upstream gradients in PyTorch's
-// layout (DESIGN.md). Both implementations are fed these same arrays.
+// Seeded data for one benchmark problem, a single layer or a network: parameters, inputs and
+// upstream gradients in PyTorch's layout (DESIGN.md, docs/networks.md). Every implementation is
+// fed these same arrays.
 #include <vector>
 
 #include "rnn/problem.hpp"
@@ -10,19 +11,25 @@ namespace bench {
 template <class Real>
 struct problem_data {
   rnn::problem p;
-  std::vector<Real> weight_ih;    // (G·H)×I, U(-1/sqrt(H), 1/sqrt(H)) as PyTorch initializes
+  // A single layer's parameters (empty for a network), U(-1/sqrt(H), 1/sqrt(H)) as PyTorch
+  // initializes them.
+  std::vector<Real> weight_ih;    // (G·H)×I
   std::vector<Real> weight_hh;    // (G·H)×H
   std::vector<Real> bias_ih;      // G·H
   std::vector<Real> bias_hh;      // G·H
+  // A network's parameters, flat in PyTorch's order (rnn::parameter_offsets_of), the same
+  // distribution; empty for a single layer.
+  std::vector<Real> parameters;
   std::vector<Real> x;            // T×B×I, U(-1, 1)
-  std::vector<Real> h0;           // B×H, U(-0.5, 0.5)
-  std::vector<Real> c0;           // B×H for LSTM, empty otherwise
-  std::vector<Real> grad_output;  // T×B×H upstream dL/dh_t, U(-1, 1)
-  std::vector<Real> grad_h_n;     // B×H
-  std::vector<Real> grad_c_n;     // B×H for LSTM, empty otherwise
+  std::vector<Real> h0;           // (L·D)×B×H, U(-0.5, 0.5)
+  std::vector<Real> c0;           // (L·D)×B×H for LSTM, empty otherwise
+  std::vector<Real> grad_output;  // T×B×(D·H) upstream dL/d(output), U(-1, 1)
+  std::vector<Real> grad_h_n;     // (L·D)×B×H
+  std::vector<Real> grad_c_n;     // (L·D)×B×H for LSTM, empty otherwise
 };
 
-// Deterministic for a given problem (validates it first: throws rnn::error).
+// Deterministic for a given problem (validates it first: throws rnn::error). A single layer's
+// data is what it was before networks existed (the same seeds and sizes).
 template <class Real>
 problem_data<Real> make_problem_data(const rnn::problem& p);
 

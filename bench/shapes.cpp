@@ -19,6 +19,12 @@ rnn::problem make(cell c, std::int64_t T, std::int64_t B, std::int64_t H,
   return rnn::problem{c, T, B, I == 0 ? H : I, H, pr};
 }
 
+// L stacked layers (L >= 2 or bidirectional), D = 2 when bidirectional; float32 unless given.
+rnn::problem make_network(cell c, std::int64_t T, std::int64_t B, std::int64_t I, std::int64_t H,
+                          std::int64_t L, bool bidirectional, precision pr = precision::f32) {
+  return rnn::problem{c, T, B, I, H, pr, L, bidirectional ? 2 : 1};
+}
+
 void add_both(std::vector<benchmark_case>& out, const rnn::problem& p) {
   out.push_back({p, direction::fwd});
   out.push_back({p, direction::fwdbwd});
@@ -42,6 +48,22 @@ void add_table(std::vector<benchmark_case>& out) {
     add_both(out, make(cell::lstm, T, B, H));
 }
 
+// Issue 25's shapes, float32, forward+backward, each beside oneDNN's own stacked and bidirectional
+// primitives: a GNMT-like encoder (bidirectional LSTM layers, H = 512 where GNMT has 1024, batch
+// 32: about 0.7 s per forward+backward on one core); a four-layer forward stack at B = 16 (one
+// oneDNN primitive); a bidirectional GRU pair at B = 32; and batch 1, where a step reads every
+// block's weights for B rows only: LSTM and GRU, bidirectional and forward-only.
+void add_networks(std::vector<benchmark_case>& out) {
+  for (const rnn::problem& p :
+       {make_network(cell::lstm, 64, 32, 512, 512, 2, true),
+        make_network(cell::lstm, 128, 16, 512, 512, 4, false),
+        make_network(cell::gru, 64, 32, 512, 512, 2, true),
+        make_network(cell::lstm, 128, 1, 512, 512, 2, true),
+        make_network(cell::gru, 128, 1, 512, 512, 2, true),
+        make_network(cell::lstm, 128, 1, 512, 512, 2, false)})
+    out.push_back({p, direction::fwdbwd});
+}
+
 }  // namespace
 
 std::string_view direction_name(direction d) { return d == direction::fwd ? "fwd" : "fwdbwd"; }
@@ -55,6 +77,16 @@ std::vector<benchmark_case> grid(std::string_view name) {
       out.push_back({make(c, 4, 1, 9, precision::f32, 5), direction::fwdbwd});
     }
     out.push_back({make(cell::lstm, 5, 3, 7, precision::f64, 6), direction::fwdbwd});
+    // Networks, one per mapping onto oneDNN's primitives (implementations/src/onednn_network.hpp):
+    // one bidirectional primitive per layer, one two-layer primitive (I = H), layer 0 apart
+    // (I != H) at batch 1; and one in float64 (rnnsuite alone).
+    out.push_back({make_network(cell::lstm, 5, 3, 6, 7, 2, true), direction::fwdbwd});
+    out.push_back({make_network(cell::gru, 4, 2, 5, 5, 2, false), direction::fwdbwd});
+    out.push_back({make_network(cell::elman_tanh, 4, 1, 6, 5, 2, false), direction::fwdbwd});
+    out.push_back(
+        {make_network(cell::gru, 4, 2, 3, 5, 2, true, precision::f64), direction::fwdbwd});
+  } else if (name == "networks") {
+    add_networks(out);
   } else if (name == "short") {
     add_both(out, make(cell::lstm, 128, 1, 128));
     add_both(out, make(cell::lstm, 128, 16, 128));
@@ -89,7 +121,7 @@ std::vector<benchmark_case> grid(std::string_view name) {
     add_named(out);
   } else {
     throw rnn::error("--grid: unknown grid '" + std::string(name) +
-                     "' (known: smoke, short, table, default, full)");
+                     "' (known: smoke, short, table, networks, default, full)");
   }
   // The sweeps cross the table's shapes: keep each (problem, direction) once, the first time.
   return without_repeats(out);
@@ -110,7 +142,6 @@ std::vector<benchmark_case> problem_cases(std::string_view descriptor) {
   try {
     p = rnn::parse_problem(descriptor);
     rnn::validate(p);  // sizes whose tensors would not fit are refused here, not mid-run
-    rnn::require_single_layer(p, "the benchmark");
   } catch (const rnn::error& e) {
     throw rnn::error("--problem: '" + std::string(descriptor) + "': " + e.what());
   }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """rnnsuite-bench on bad arguments (ctest label bench): each must exit 2 with a one-line error
 naming the argument and its value, having measured nothing (bad --grid, --threads, --problem and
---impl values included); listing the smoke grid must still exit 0 with its 31 names, each exactly
+--impl values included); listing the smoke grid must still exit 0 with its 38 names, each exactly
 <descriptor>/<fwd|fwdbwd>/<rnnsuite|onednn>, an --impl adds its label to each problem, and every
 output format (console, json, csv; screen and file) must write those names.
 usage: bad_arguments.py <rnnsuite-bench>
@@ -38,6 +38,9 @@ BAD = [
     (["--problem=lstm_t99999999999_b99999999_i9999999_h99999_f32"],
      "--problem: 'lstm_t99999999999_b99999999_i9999999_h99999_f32'"),
     (["--grid=smoke", "--problem"], "--problem: expected a value after it"),
+    # A network's fields: one name per problem, so `_l1` and `_bi` before `_l<L>` are refused.
+    (["--problem=lstm_t3_b2_i4_h3_l1_f32"], "--problem: 'lstm_t3_b2_i4_h3_l1_f32': "),
+    (["--problem=lstm_t3_b2_i4_h3_bi_l2_f32"], "'_bi' must come after '_l<L>'"),
     (["--grid=smoke", "--impl=./nonexistent.so"], "--impl './nonexistent.so'"),
     (["--grid=smoke", "--impl", "./nonexistent.so"], "./nonexistent.so"),
     (["--grid=smoke", "--impl=nosuch"], "--impl: unknown implementation 'nosuch'"),
@@ -57,8 +60,8 @@ def main():
             failures.append(f"{args}: measured something: {r.stdout[:200]!r}")
     # Listing prints the names of the contract, which Google Benchmark alone would suffix with
     # "/real_time", and honours the filter.
-    for args, count, prefix in [(["--benchmark_list_tests=true"], 31, ""),
-                                (["--benchmark_list_tests", "--benchmark_filter=^gru"], 6, "gru_")]:
+    for args, count, prefix in [(["--benchmark_list_tests=true"], 38, ""),
+                                (["--benchmark_list_tests", "--benchmark_filter=^gru"], 9, "gru_")]:
         r = subprocess.run([binary, "--grid=smoke", *args], capture_output=True, text=True,
                            timeout=60)
         names = r.stdout.split()
@@ -70,12 +73,14 @@ def main():
                     or parts[1] not in ("fwd", "fwdbwd") or parts[2] not in ("rnnsuite", "onednn")):
                 failures.append(f"{args}: listed name {name!r} is not "
                                 f"<descriptor>/<fwd|fwdbwd>/<rnnsuite|onednn>")
-    # An --impl adds its label beside rnnsuite and oneDNN; a --problem alone replaces the grid.
+    # An --impl adds its label beside rnnsuite and oneDNN; a --problem (a network's too) alone
+    # replaces the grid.
     r = subprocess.run([binary, "--problem", "gru_t5_b3_i6_h7_f32", "--impl=lib",
-                        "--benchmark_list_tests"], capture_output=True, text=True, timeout=60)
+                        "--problem=gru_t5_b3_i6_h7_l3_bi_f32", "--benchmark_list_tests"],
+                       capture_output=True, text=True, timeout=60)
     listed = set(r.stdout.split())
-    expected = {f"gru_t5_b3_i6_h7_f32/{d}/{label}" for d in ("fwd", "fwdbwd")
-                for label in ("rnnsuite", "onednn", "lib")}
+    expected = {f"{p}/{d}/{label}" for p in ("gru_t5_b3_i6_h7_f32", "gru_t5_b3_i6_h7_l3_bi_f32")
+                for d in ("fwd", "fwdbwd") for label in ("rnnsuite", "onednn", "lib")}
     if r.returncode != 0 or listed != expected:
         failures.append(f"--problem with --impl=lib: exit {r.returncode}, listed {sorted(listed)}")
     # Every output format writes the exact names, on the screen and in the file.

@@ -2,7 +2,9 @@
 """scripts/bench-report (ctest label bench): the report's arithmetic and verdicts on a synthetic
 benchmark JSON whose answers are worked out here independently (the targets' intervals against the
 exact bootstrap distribution of a median), its figures, its two-thread run (a process pair per
-problem) on a stand-in binary, its refusal to overwrite a report when it has nothing to render, and
+problem) on a stand-in binary, the networks' section (their FLOPs per layer and direction, their
+targets, two threads against one) and the networks grid's run (the pass of rnnsuite at one and two
+threads) on another stand-in, its refusal to overwrite a report when it has nothing to render, and
 the real pipeline on the smoke grid (with a third implementation, `--impl lib`, in its JSON).
 
 usage: report.py <rnnsuite-bench>
@@ -318,6 +320,141 @@ def check_threads_pipeline(folder, failures):
         failures.append(f"two-thread pipeline: gru at B = 64 reads {cells}, expected 1.20x, met")
 
 
+# Networks (issue 25): the benchdnn rule per layer and direction, layer l > 0 reading D·H channels.
+def network_fwdbwd_flops(T, B, I, H, gates, L, D):
+    return sum(D * fwdbwd_flops(T, B, I if l == 0 else D * H, H, gates) for l in range(L))
+
+
+# (descriptor, rnnsuite ms, oneDNN ms): 1.05x at B = 32 (met), 0.98x (missed) for the forward-only
+# stack, 1.298x at batch 1 (missed: 1.3x there), 1.40x at batch 1 (met).
+NETWORKS = [("lstm_t64_b32_i512_h512_l2_bi_f32", [100.0] * 5, [105.0] * 5),
+            ("lstm_t128_b16_i512_h512_l4_f32", [100.0] * 5, [98.0] * 5),
+            ("gru_t128_b1_i512_h512_l2_bi_f32", [10.0] * 5, [12.98] * 5),
+            ("lstm_t128_b1_i512_h512_l2_f32", [10.0] * 5, [14.0] * 5)]
+# rnnsuite's seconds at one and two threads: 1.92x (met), 1.75x (missed), and one not measured.
+SCALING = {"lstm_t64_b32_i512_h512_l2_bi_f32": {"1": [0.100] * 5, "2": [0.052] * 5},
+           "gru_t128_b1_i512_h512_l2_bi_f32": {"1": [0.0105] * 5, "2": [0.006] * 5},
+           "gru_t64_b32_i512_h512_l2_bi_f32": {"1": [0.05] * 5, "2": []}}
+
+
+def check_networks_synthetic(folder, failures):
+    runs = []
+    for d, ours, theirs in NETWORKS:
+        runs += repetitions(f"{d}/fwdbwd/rnnsuite", ours) + repetitions(f"{d}/fwdbwd/onednn", theirs)
+    # A single-layer shape of the "other cells" section beside a network of the same cell, T, H.
+    runs += repetitions("gru_t128_b1_i512_h512_f32/fwdbwd/rnnsuite", [5.0] * 5)
+    runs += repetitions("gru_t128_b1_i512_h512_f32/fwdbwd/onednn", [7.0] * 5)
+    document = {"context": {"command": "rnnsuite-bench --grid=networks", "date": "2026-12-04T00:00:00+00:00",
+                            "grid": "networks", "threads": "1", "peak_f32_gflops": str(PEAK),
+                            "peak_f64_gflops": str(PEAK / 2), "peak_detail": "synthetic"},
+                "benchmarks": runs, "scaling": SCALING}
+    r, text = render(folder, document, "networks")
+    if r.returncode != 0:
+        failures.append(f"networks: exit {r.returncode}: {r.stderr.strip()}")
+        return
+    section = text[text.find("## Stacked and bidirectional networks"):]
+    expected = {  # descriptor: (shape, speed-up, interval, target, status, rnnsuite % of peak)
+        "lstm_t64_b32_i512_h512_l2_bi_f32": ("2 layers, bidirectional", "1.05x", "1.05–1.05x", "≥ 1.0x", "met",
+                                             network_fwdbwd_flops(64, 32, 512, 512, 4, 2, 2) / 0.1),
+        "lstm_t128_b16_i512_h512_l4_f32": ("4 layers", "0.98x", "0.98–0.98x", "≥ 1.0x", "MISSED",
+                                           network_fwdbwd_flops(128, 16, 512, 512, 4, 4, 1) / 0.1),
+        "gru_t128_b1_i512_h512_l2_bi_f32": ("2 layers, bidirectional", "1.298x", "1.298–1.298x", "≥ 1.3x",
+                                            "MISSED", network_fwdbwd_flops(128, 1, 512, 512, 3, 2, 2) / 0.01),
+        "lstm_t128_b1_i512_h512_l2_f32": ("2 layers", "1.40x", "1.40–1.40x", "≥ 1.3x", "met",
+                                          network_fwdbwd_flops(128, 1, 512, 512, 4, 2, 1) / 0.01)}
+    for d, (shape, speed_up, interval, target, status, rate) in expected.items():
+        cells = row(section, d)
+        want = [f"`{d}`", shape, speed_up, interval, target, status, f"{rate * 1e-9 / PEAK * 100:.0f} %"]
+        if cells is None or cells[:7] != want:
+            failures.append(f"networks targets, {d}: got {cells}, expected {want}")
+        # The rates table: GFLOP/s by the per-layer rule.
+        rates = row(section[section.find("### Rates"):], d)
+        if rates is None or not rates[3].startswith(f"{rate * 1e-9:.1f} "):
+            failures.append(f"networks rates, {d}: got {rates}, expected {rate * 1e-9:.1f} GFLOP/s")
+    scaling = section[section.find("### Two threads against one"):section.find("### Rates")]
+    for d, (speed_up, status) in {"lstm_t64_b32_i512_h512_l2_bi_f32": ("1.92x", "met"),
+                                  "gru_t128_b1_i512_h512_l2_bi_f32": ("1.75x", "MISSED")}.items():
+        cells = row(scaling, d)
+        if cells is None or cells[3] != speed_up or cells[4] != f"{speed_up[:-1]}–{speed_up}" or \
+                cells[5] != "≥ 1.8x" or cells[6] != status:
+            failures.append(f"two threads against one, {d}: got {cells}, expected {speed_up}, {status}")
+    cells = row(scaling, "gru_t64_b32_i512_h512_l2_bi_f32")
+    if cells is None or cells[1] != "not measured":
+        failures.append(f"two threads against one, a run missing: got {cells}, expected 'not measured'")
+    # A network is in its own section only, not among the single layers of the same cell and T.
+    others = text[text.find("## The other cells"):]
+    if "## The other cells" not in text or "_l2_bi_" in others or row(others, "gru_t128_b1_i512_h512_f32") is None:
+        failures.append("networks: a network listed among the other cells, or the single layer missing")
+
+
+FAKE_NETWORK_BENCH = r"""#!/usr/bin/env python3
+# A stand-in for rnnsuite-bench --grid=networks: lists two bidirectional networks, a forward-only
+# one and a float64 bidirectional one (rnnsuite only); a run writes 5 repetitions of what its filter
+# selects (matched against the internal name, which ends in /real_time): rnnsuite 100 ms at one
+# thread and 52 ms at two, oneDNN 110 ms; and logs the filter, threads and OMP_WAIT_POLICY.
+import json, os, re, sys
+nets = ("lstm_t64_b32_i512_h512_l2_bi_f32", "lstm_t128_b16_i512_h512_l4_f32", "gru_t128_b1_i512_h512_l2_bi_f32")
+names = [f"{d}/fwdbwd/{i}" for d in nets for i in ("rnnsuite", "onednn")] + \
+        ["gru_t4_b2_i3_h5_l2_bi_f64/fwdbwd/rnnsuite"]
+args = sys.argv[1:]
+if "--benchmark_list_tests=true" in args:
+    print("\n".join(names))
+    sys.exit(0)
+value = lambda flag, default: ([a.split("=", 1)[1] for a in args if a.startswith(flag + "=")] or [default])[-1]
+chosen, threads = re.compile(value("--benchmark_filter", ".")), int(value("--threads", "1"))
+with open(os.environ["FAKE_BENCH_LOG"], "a") as f:
+    f.write(f"{chosen.pattern} {threads} {os.environ.get('OMP_WAIT_POLICY')}\n")
+ms = lambda n: 110.0 if n.endswith("onednn") else 100.0 if threads == 1 else 52.0
+runs = [{"name": n, "run_name": n, "run_type": "iteration", "repetitions": 5, "repetition_index": r,
+         "real_time": ms(n), "cpu_time": 1.0, "time_unit": "ms"}
+        for n in names if chosen.search(n + "/real_time") for r in range(5)]
+context = {"command": "fake", "grid": "networks", "threads": str(threads), "peak_f32_gflops": "100.0",
+           "peak_f64_gflops": "50.0", "peak_detail": "fake"}
+json.dump({"context": context, "benchmarks": runs}, open(value("--benchmark_out", ""), "w"))
+sys.exit(0 if runs else 2)
+"""
+
+
+def check_networks_pipeline(folder, failures):
+    """--grid networks: one process for the grid (both implementations), then rnnsuite alone at one
+    and two threads on each bidirectional float32 network, a pair of processes per network in
+    alternating order, PASSIVE; the times land in the JSON's "scaling" and in the report."""
+    build = os.path.join(folder, "fake-networks-build")
+    os.makedirs(os.path.join(build, "bench"))
+    fake = os.path.join(build, "bench", "rnnsuite-bench")
+    with open(fake, "w") as f:
+        f.write(FAKE_NETWORK_BENCH)
+    os.chmod(fake, 0o755)
+    log, json_path, out = (os.path.join(folder, n) for n in ("networks.log", "networks.json", "networks.md"))
+    r = subprocess.run([sys.executable, REPORT, "--build", build, "--grid", "networks", "--json", json_path,
+                        "--out", out], capture_output=True, text=True, timeout=120,
+                       env=dict(os.environ, FAKE_BENCH_LOG=log))
+    if r.returncode != 0:
+        failures.append(f"networks pipeline: exit {r.returncode}: {r.stderr[-300:]}")
+        return
+    calls = [line.split() for line in open(log).read().splitlines()]
+    lstm, gru = "lstm_t64_b32_i512_h512_l2_bi_f32", "gru_t128_b1_i512_h512_l2_bi_f32"
+    pattern = lambda d: f"^{d}/fwdbwd/rnnsuite(/real_time)?$"
+    want = [[".", "1", "ACTIVE"], [pattern(lstm), "1", "PASSIVE"], [pattern(lstm), "2", "PASSIVE"],
+            [pattern(gru), "2", "PASSIVE"], [pattern(gru), "1", "PASSIVE"]]
+    if calls != want:
+        failures.append(f"networks pipeline: processes {calls}, expected {want}")
+    scaling = json.load(open(json_path)).get("scaling", {})
+    close = lambda times, seconds: len(times) == 5 and all(math.isclose(t, seconds) for t in times)
+    if sorted(scaling) != sorted([lstm, gru]) or not all(
+            close(scaling[d].get("1", []), 0.1) and close(scaling[d].get("2", []), 0.052) for d in (lstm, gru)):
+        failures.append(f"networks pipeline: scaling {scaling}")
+    text = open(out).read()
+    cells = row(text[text.find("### Two threads against one"):], gru)
+    if cells is None or cells[3] != "1.92x" or cells[6] != "met":
+        failures.append(f"networks pipeline: two threads against one reads {cells}, expected 1.92x, met")
+    if "Two threads against one: `rnnsuite-bench --grid=networks --threads=1|2" not in text:
+        failures.append("networks pipeline: the report does not say how the two-thread pass ran")
+    leftovers = [n for n in os.listdir(folder) if n.startswith("networks.json.")]
+    if leftovers:
+        failures.append(f"networks pipeline: left {leftovers} behind")
+
+
 def check_nothing_overwritten(folder, failures):
     out = os.path.join(folder, "kept.md")
     with open(out, "w") as f:
@@ -374,6 +511,8 @@ def main():
         check_synthetic(folder, failures)
         check_figures(folder, failures)
         check_threads_pipeline(folder, failures)
+        check_networks_synthetic(folder, failures)
+        check_networks_pipeline(folder, failures)
         check_nothing_overwritten(folder, failures)
         check_smoke_pipeline(binary, folder, failures)
     for f in failures:

@@ -4,23 +4,29 @@
 Fails when rnnsuite-bench exits non-zero, when any benchmark reports an error (Google Benchmark
 itself exits 0 after SkipWithError, so the JSON is read too), when a float32 problem lacks its
 oneDNN twin, or when a counter is missing or not positive. Then --problem and --impl: named
-problems alone replace the grid, `--impl lib` runs as a third implementation labelled "lib"
-(checked against rnnsuite like any other), the JSON context names every implementation, and an
-f64 problem is not benchmarked for oneDNN, which one stderr line says, without failing the run.
+problems alone replace the grid (a stacked bidirectional network among them), `--impl lib` runs
+as a third implementation labelled "lib" (checked against rnnsuite like any other), the JSON
+context names every implementation, and an f64 problem is not benchmarked for oneDNN, which one
+stderr line says, without failing the run. The smoke grid's networks (one per way the oneDNN
+adapter maps a network onto its primitives) must each have their oneDNN twin, agreeing.
 usage: smoke.py <rnnsuite-bench> <out.json>
 """
 import json
 import subprocess
 import sys
 
-NAMED = ["elman_tanh_t4_b2_i3_h5_f32", "gru_t3_b1_i4_h6_f32", "lstm_t3_b2_i3_h4_f64"]
+NAMED = ["elman_tanh_t4_b2_i3_h5_f32", "gru_t3_b1_i4_h6_f32", "lstm_t3_b2_i3_h4_f64",
+         "lstm_t3_b2_i5_h4_l2_bi_f32"]
+# The smoke grid's networks: (descriptor, benchmarked for oneDNN too).
+SMOKE_NETWORKS = [("lstm_t5_b3_i6_h7_l2_bi_f32", True), ("gru_t4_b2_i5_h5_l2_f32", True),
+                  ("elman_tanh_t4_b1_i6_h5_l2_f32", True), ("gru_t4_b2_i3_h5_l2_bi_f64", False)]
 
 
 def named_problems(binary, out):
     """--problem (both spellings) and --impl lib: the names, labels, context and skip line."""
     problems = []
     command = [binary, f"--problem={NAMED[0]}", "--problem", NAMED[1], f"--problem={NAMED[2]}",
-               "--impl", "lib", "--benchmark_min_time=0.001", f"--benchmark_out={out}",
+               f"--problem={NAMED[3]}", "--impl", "lib", "--benchmark_min_time=0.001", f"--benchmark_out={out}",
                "--benchmark_out_format=json"]
     r = subprocess.run(command, capture_output=True, text=True, timeout=120)
     if r.returncode != 0:
@@ -73,8 +79,16 @@ def main():
         if descriptor.endswith("_f32") and implementation == "rnnsuite":
             if f"{descriptor}/{direction}/onednn" not in names:
                 problems.append(f"{r['name']}: no oneDNN twin")
-    if len(runs) != 31:
-        problems.append(f"only {len(runs)} benchmarks ran, expected the smoke grid's 31")
+    for descriptor, with_onednn in SMOKE_NETWORKS:
+        for label in ("rnnsuite", "onednn") if with_onednn else ("rnnsuite",):
+            name = f"{descriptor}/fwdbwd/{label}"
+            if name not in names:
+                problems.append(f"the smoke grid's network benchmark {name} did not run")
+        agreement = [r.get("agreement_error") for r in runs if r["name"].startswith(descriptor + "/")]
+        if with_onednn and not all(a is not None and 0 <= a < 1e-4 for a in agreement):
+            problems.append(f"{descriptor}: agreement_error {agreement} (float32, tiny sizes)")
+    if len(runs) != 38:
+        problems.append(f"{len(runs)} benchmarks ran, expected the smoke grid's 38")
     problems += named_problems(binary, out + ".named.json")
     for p in problems:
         print("FAIL", p)

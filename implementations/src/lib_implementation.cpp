@@ -89,12 +89,19 @@ class lib_network_instance final : public network_instance<Real> {
   }
   void backward(upstream_gradients<Real> up, rnn::network_gradients_view<Real> grads,
                 std::int64_t steps) override {
+    // lib computes them either way: unwanted ones go to scratch, allocated on first need.
+    if (grads.parameters.empty()) {
+      if (parameter_scratch_.empty())
+        parameter_scratch_.resize(rnn::network_sizes_of(network_.shape()).parameters);
+      grads.parameters = parameter_scratch_;
+    }
     network_.backward(up.output, up.h_n, up.c_n, grads, steps);
   }
   std::size_t reserve_bytes() const override { return network_.activation_bytes(); }
 
  private:
   rnn::network<Real> network_;
+  rnn::aligned_vector<Real> parameter_scratch_;  // where unwanted parameter gradients go
 };
 
 class lib_implementation final : public implementation {

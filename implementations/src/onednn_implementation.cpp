@@ -1,5 +1,6 @@
 // oneDNN as an implementation under test: the concept's side (what it supports, the OpenMP
-// thread count around every call into oneDNN); onednn_rnn.cpp holds the primitives themselves.
+// thread count around every call into oneDNN); onednn_rnn.cpp holds the primitives themselves,
+// onednn_network.cpp a network's chain of them.
 #include "rnnsuite/impl/onednn_implementation.hpp"
 
 #include <omp.h>
@@ -7,6 +8,7 @@
 #include <dnnl.hpp>
 #include <string>
 
+#include "onednn_network.hpp"
 #include "onednn_rnn.hpp"
 #include "rnn/error.hpp"
 
@@ -33,22 +35,35 @@ class openmp_threads {
   int previous_;
 };
 
-std::unique_ptr<onednn::rnn_primitives> make_primitives(const rnn::problem& p,
-                                                        rnn::parameters_view<float> params,
-                                                        int threads) {
+// Builds oneDNN's primitives under the instance's thread count; oneDNN's rejection is a failure.
+template <class Primitives, class... Args>
+std::unique_ptr<Primitives> make_primitives(const rnn::problem& p, int threads, Args&&... args) {
   const openmp_threads scope(threads);
   try {
-    return std::make_unique<onednn::rnn_primitives>(p, params);
+    return std::make_unique<Primitives>(p, std::forward<Args>(args)...);
   } catch (const dnnl::error& e) {
     throw failure(failure::kind::error,
                   "onednn: " + rnn::format_problem(p) + ": oneDNN rejected it: " + e.what());
   }
 }
 
+// What the fused backward cannot do, as unsupported failures (the same for layers and networks).
+void check_backward_request(std::int64_t steps, bool per_step_gradients) {
+  if (steps != 0)
+    throw failure(failure::kind::unsupported,
+                  "onednn: no truncated backward (steps " + std::to_string(steps) +
+                      "): its primitive backpropagates through all T steps");
+  if (per_step_gradients)
+    throw failure(failure::kind::unsupported,
+                  "onednn: no per-step dL/dh_t or dL/dc_t: its fused backward hands out only "
+                  "dh0 and dc0");
+}
+
 class onednn_instance final : public instance<float> {
  public:
   onednn_instance(const rnn::problem& p, rnn::parameters_view<float> params, int threads)
-      : threads_(threads), primitives_(make_primitives(p, params, threads)) {}
+      : threads_(threads),
+        primitives_(make_primitives<onednn::rnn_primitives>(p, threads, params)) {}
 
   void forward(sequence_inputs<float> in, sequence_outputs<float> out) override {
     const openmp_threads scope(threads_);
@@ -57,14 +72,7 @@ class onednn_instance final : public instance<float> {
 
   void backward(upstream_gradients<float> upstream, rnn::gradients_view<float> grads,
                 std::int64_t steps) override {
-    if (steps != 0)
-      throw failure(failure::kind::unsupported,
-                    "onednn: no truncated backward (steps " + std::to_string(steps) +
-                        "): its primitive backpropagates through all T steps");
-    if (!grads.h.empty() || !grads.c.empty())
-      throw failure(failure::kind::unsupported,
-                    "onednn: no per-step dL/dh_t or dL/dc_t: its fused backward hands out only "
-                    "dh0 and dc0");
+    check_backward_request(steps, !grads.h.empty() || !grads.c.empty());
     const openmp_threads scope(threads_);
     primitives_->backward(upstream, grads);
   }
@@ -75,6 +83,34 @@ class onednn_instance final : public instance<float> {
  private:
   int threads_;
   std::unique_ptr<onednn::rnn_primitives> primitives_;
+};
+
+// A network on oneDNN's multi-layer and bidirectional primitives (onednn_network.hpp). Its
+// backward also takes an empty grads.parameters: computed, left in oneDNN's layout (not wanted).
+class onednn_network_instance final : public network_instance<float> {
+ public:
+  onednn_network_instance(const rnn::problem& p, std::span<const float> parameters, int threads)
+      : threads_(threads),
+        primitives_(make_primitives<onednn::network_primitives>(p, threads, parameters)) {}
+
+  void forward(sequence_inputs<float> in, sequence_outputs<float> out) override {
+    const openmp_threads scope(threads_);
+    primitives_->forward(in, out);
+  }
+
+  void backward(upstream_gradients<float> upstream, rnn::network_gradients_view<float> grads,
+                std::int64_t steps) override {
+    check_backward_request(steps, !grads.h.empty() || !grads.c.empty());
+    const openmp_threads scope(threads_);
+    primitives_->backward(upstream, grads);
+  }
+
+  // Every primitive's workspace and the layer outputs kept between primitives.
+  std::size_t reserve_bytes() const override { return primitives_->reserve_bytes(); }
+
+ private:
+  int threads_;
+  std::unique_ptr<onednn::network_primitives> primitives_;
 };
 
 class onednn_implementation final : public implementation {
@@ -96,7 +132,6 @@ class onednn_implementation final : public implementation {
 
   std::optional<std::string> unsupported(const rnn::problem& p,
                                          const run_options& options) const override {
-    if (rnn::is_network(p)) return no_networks(p);
     if (p.precision != rnn::precision::f32)
       return "oneDNN 2.6 has no " + std::string(rnn::precision_name(p.precision)) +
              " RNN primitives (float32 only)";
@@ -121,6 +156,25 @@ class onednn_implementation final : public implementation {
     throw failure(failure::kind::unsupported,
                   unsupported(p, options).value_or("oneDNN 2.6 has no f64 RNN primitives"));
   }
+
+  // Networks: oneDNN's multi-layer and bidirectional primitives, chained where one primitive is
+  // not PyTorch's network (onednn_network.hpp).
+  std::unique_ptr<network_instance<float>> prepare_network(
+      const rnn::problem& p, std::span<const float> parameters,
+      const run_options& options) const override {
+    if (const auto why = unsupported(p, options)) throw failure(failure::kind::unsupported, *why);
+    if (options.threads < 1)
+      throw rnn::error("onednn: run_options.threads must be >= 1, got " +
+                       std::to_string(options.threads));
+    return std::make_unique<onednn_network_instance>(p, parameters, options.threads);
+  }
+
+  std::unique_ptr<network_instance<double>> prepare_network(
+      const rnn::problem& p, std::span<const double>, const run_options& options) const override {
+    throw failure(failure::kind::unsupported,
+                  unsupported(p, options).value_or("oneDNN 2.6 has no f64 RNN primitives"));
+  }
+
 
  private:
   capabilities caps_;

@@ -24,15 +24,14 @@ int onednn_gate(rnn::cell c, int pytorch_gate) {
 
 namespace {
 
-// PyTorch's (G·H)×K weights with their gate blocks moved to oneDNN's order: that is oneDNN's
-// ldgoi layout (l, d, gate, output, input), which a reorder turns into the preferred one.
-std::vector<float> to_onednn_gates(rnn::cell c, std::span<const float> w, std::size_t H,
-                                   std::size_t K) {
+// PyTorch's (G·H)×K weights with their gate blocks moved to oneDNN's order, written at `out`:
+// that is one (l, d) block of oneDNN's ldgoi layout (l, d, gate, output, input), which a reorder
+// turns into the preferred one.
+void to_onednn_gates(rnn::cell c, std::span<const float> w, std::size_t H, std::size_t K,
+                     float* out) {
   const int G = rnn::gate_count(c);
-  std::vector<float> out(w.size());
   for (int g = 0; g < G; ++g)
-    std::copy_n(w.begin() + g * H * K, H * K, out.begin() + onednn_gate(c, g) * H * K);
-  return out;
+    std::copy_n(w.begin() + g * H * K, H * K, out + onednn_gate(c, g) * H * K);
 }
 
 dnnl::algorithm activation_of(rnn::cell c) {
@@ -43,16 +42,17 @@ dnnl::algorithm activation_of(rnn::cell c) {
   }
 }
 
-// PyTorch's (G·H)×K rows from oneDNN's ldigo weight gradient (dims l, d, K, G, H; any strides,
-// no blocking), its gate blocks moved back to PyTorch's order. A transpose in 16×16 tiles: the
-// writes run along rows of the destination, the 16 source rows of a tile stay in L1.
-void to_pytorch_rows(rnn::cell c, const dnnl::memory& from, std::int64_t H, std::int64_t K,
-                     std::span<float> to) {
-  const dnnl::memory::desc d = from.get_desc();
-  const dnnl_dims_t& strides = d.data.format_desc.blocking.strides;
+// PyTorch's (G·H)×K rows of block (l, d) from oneDNN's ldigo weight gradient (dims l, d, K, G, H;
+// any strides, no blocking), its gate blocks moved back to PyTorch's order. A transpose in 16×16
+// tiles: the writes run along rows of the destination, the 16 source rows of a tile stay in L1.
+void to_pytorch_rows(rnn::cell c, const dnnl::memory& from, std::int64_t l, std::int64_t d,
+                     std::int64_t H, std::int64_t K, std::span<float> to) {
+  const dnnl::memory::desc desc = from.get_desc();
+  const dnnl_dims_t& strides = desc.data.format_desc.blocking.strides;
   const std::int64_t input_stride = strides[2], gate_stride = strides[3];
   const std::int64_t output_stride = strides[4];
-  const float* source = static_cast<const float*>(from.get_data_handle());
+  const float* source =
+      static_cast<const float*>(from.get_data_handle()) + l * strides[0] + d * strides[1];
   constexpr std::int64_t tile = 16;
   for (int g = 0; g < rnn::gate_count(c); ++g) {
     const float* gate = source + onednn_gate(c, g) * gate_stride;
@@ -69,21 +69,39 @@ bool plain(const dnnl::memory::desc& d) {
   return d.data.format_kind == dnnl_blocked && d.data.format_desc.blocking.inner_nblks == 0;
 }
 
-void check_size(const char* what, std::size_t got, std::size_t expected) {
+void check_size(const std::string& what, std::size_t got, std::size_t expected) {
   if (got != expected)
-    throw rnn::error(std::string("onednn: ") + what + " has " + std::to_string(got) +
-                     " elements, expected " + std::to_string(expected));
+    throw rnn::error("onednn: " + what + " has " + std::to_string(got) + " elements, expected " +
+                     std::to_string(expected));
 }
 
 // oneDNN takes every handle as void* and writes only to its outputs, so an input's const is
 // cast away here and nowhere else.
 void point_at(dnnl::memory& m, const float* data) { m.set_data_handle(const_cast<float*>(data)); }
 
+// Element counts of a stack's tensors (for a single layer, rnn::sizes_of's).
+struct stack_sizes {
+  std::size_t x, state, output, weight_ih, weight_hh, bias, blocks;
+};
+
+stack_sizes sizes_of(const stack_shape& s) {
+  const auto T = std::size_t(s.T), B = std::size_t(s.B), I = std::size_t(s.I),
+             H = std::size_t(s.H), D = std::size_t(s.directions),
+             blocks = std::size_t(s.layers) * D, G = std::size_t(rnn::gate_count(s.cell));
+  return {T * B * I, blocks * B * H, T * B * D * H, G * H * I, G * H * H, G * H, blocks};
+}
+
+// "grad weight_ih" for a single block, "grad weight_ih of block 3" in a stack.
+std::string tensor_name(const char* name, std::size_t block, std::size_t blocks) {
+  return blocks == 1 ? std::string(name) : std::string(name) + " of block " + std::to_string(block);
+}
+
 }  // namespace
 
 struct rnn_primitives::state {
-  rnn::problem p;
-  rnn::tensor_sizes n;
+  stack_shape shape;
+  std::string name;  // the descriptor, or the stack's shape, for messages
+  stack_sizes n;
   bool lstm;
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
   dnnl::stream stream{engine};
@@ -91,20 +109,23 @@ struct rnn_primitives::state {
   std::unordered_map<int, dnnl::memory> forward_args, backward_args;
   // Memories each call points at the caller's arrays (PyTorch's layouts are oneDNN's tnc and
   // ldnc), and oneDNN's weight gradients.
-  dnnl::memory x, h0, c0, output, h_n, c_n;                  // T×B×I, B×H ×2, T×B×H, B×H ×2
-  dnnl::memory diff_output, diff_h_n, diff_c_n;              // T×B×H, B×H, B×H
-  dnnl::memory diff_x, diff_h0, diff_c0;                     // T×B×I, B×H, B×H
-  dnnl::memory diff_weights_layer, diff_weights_iter;        // oneDNN's ldigo: I×G×H, H×G×H
+  dnnl::memory x, h0, c0, output, h_n, c_n;             // T×B×I, (L·D)×B×H ×2, T×B×(D·H), ×2
+  dnnl::memory diff_output, diff_h_n, diff_c_n;         // T×B×(D·H), (L·D)×B×H ×2
+  dnnl::memory diff_x, diff_h0, diff_c0;                // T×B×I, (L·D)×B×H ×2
+  dnnl::memory diff_weights_layer, diff_weights_iter;   // oneDNN's ldigo: L×D×I×G×H, L×D×H×G×H
   std::size_t workspace = 0, scratchpad = 0;
-  std::vector<float> bias_blocks;       // Gb×H, oneDNN order: b_ih + b_hh (GRU: b_hn apart)
-  std::vector<float> diff_bias_blocks;  // Gb×H, the bias gradient oneDNN writes
-  std::vector<float> zero_state;        // B×H zeros: the upstream gradient on h_n, c_n if none
+  int bias_count = 0;                   // Gb: G, or 4 for lbr_gru (b_hn apart)
+  std::vector<float> bias_blocks;       // (L·D)×Gb×H, oneDNN order: b_ih + b_hh (GRU: b_hn apart)
+  std::vector<float> diff_bias_blocks;  // (L·D)×Gb×H, the bias gradient oneDNN writes
+  std::vector<float> zero_state;        // (L·D)×B×H zeros: the upstream dh_n, dc_n if none
   // Where dx, dh0, dc0 go when the caller does not want them: T×B×I (allocated by the first
-  // backward that needs it, not up front: at T = 1024, B = 64, I = 512 it is 128 MiB), B×H, B×H.
+  // backward that needs it, not up front: at T = 1024, B = 64, I = 512 it is 128 MiB), (L·D)×B×H.
   std::vector<float> unwanted_x, unwanted_h0, unwanted_c0;
 
+  void create(std::span<const rnn::parameters_view<float>> blocks);
+
   template <class Fwd, class Bwd, class MakeFwd, class MakeBwd>
-  void build(rnn::parameters_view<float> params, MakeFwd make_forward_desc,
+  void build(std::span<const rnn::parameters_view<float>> blocks, MakeFwd make_forward_desc,
              MakeBwd make_backward_desc);
 
   dnnl::memory memory(const dims& shape, tag t, void* data = nullptr) {
@@ -119,14 +140,17 @@ struct rnn_primitives::state {
 };
 
 template <class Fwd, class Bwd, class MakeFwd, class MakeBwd>
-void rnn_primitives::state::build(rnn::parameters_view<float> params, MakeFwd make_forward_desc,
-                                  MakeBwd make_backward_desc) {
+void rnn_primitives::state::build(std::span<const rnn::parameters_view<float>> blocks,
+                                  MakeFwd make_forward_desc, MakeBwd make_backward_desc) {
+  const stack_shape& p = shape;
   const rnn::cell cell = p.cell;
-  const int G = p.G(), bias_count = cell == rnn::cell::gru ? 4 : G;
-  const dims layer_in{p.T, p.B, p.I}, layer_out{p.T, p.B, p.H}, state{1, 1, p.B, p.H};
-  const dims w_layer{1, 1, p.I, G, p.H}, w_iter{1, 1, p.H, G, p.H}, bias{1, 1, bias_count, p.H};
+  const int G = rnn::gate_count(cell);
+  const std::int64_t L = p.layers, D = p.directions;
+  bias_count = cell == rnn::cell::gru ? 4 : G;
+  const dims layer_in{p.T, p.B, p.I}, layer_out{p.T, p.B, D * p.H}, states{L, D, p.B, p.H};
+  const dims w_layer{L, D, p.I, G, p.H}, w_iter{L, D, p.H, G, p.H}, bias{L, D, bias_count, p.H};
   const dnnl::memory::desc src_layer_d{layer_in, dt::f32, tag::tnc},
-      state_d{state, dt::f32, tag::ldnc}, dst_layer_d{layer_out, dt::f32, tag::tnc},
+      state_d{states, dt::f32, tag::ldnc}, dst_layer_d{layer_out, dt::f32, tag::tnc},
       bias_d{bias, dt::f32, tag::ldgo}, w_layer_any{w_layer, dt::f32, tag::any},
       w_iter_any{w_iter, dt::f32, tag::any};
   const dnnl::memory::desc no_state = lstm ? state_d : dnnl::memory::desc();
@@ -147,20 +171,27 @@ void rnn_primitives::state::build(rnn::parameters_view<float> params, MakeFwd ma
   forward = Fwd(forward_pd);
   backward = Bwd(backward_pd);
 
-  // Weights: PyTorch's rows with oneDNN's gate order are ldgoi; reorder once per primitive.
-  std::vector<float> w_ih = to_onednn_gates(cell, params.weight_ih, p.H, p.I);
-  std::vector<float> w_hh = to_onednn_gates(cell, params.weight_hh, p.H, p.H);
+  // Weights: PyTorch's rows with oneDNN's gate order, block after block, are ldgoi; reorder once
+  // per primitive.
+  const auto H = std::size_t(p.H), I = std::size_t(p.I);
+  std::vector<float> w_ih(n.blocks * n.weight_ih), w_hh(n.blocks * n.weight_hh);
+  bias_blocks.assign(n.blocks * std::size_t(bias_count) * H, 0.0f);
+  for (std::size_t k = 0; k < n.blocks; ++k) {
+    const rnn::parameters_view<float>& params = blocks[k];
+    to_onednn_gates(cell, params.weight_ih, H, I, w_ih.data() + k * n.weight_ih);
+    to_onednn_gates(cell, params.weight_hh, H, H, w_hh.data() + k * n.weight_hh);
+    float* block_bias = bias_blocks.data() + k * std::size_t(bias_count) * H;
+    for (int g = 0; g < G; ++g)
+      for (std::size_t j = 0; j < H; ++j) {
+        const std::size_t from = g * H + j, to = onednn_gate(cell, g) * H + j;
+        // GRU's hidden-side bias of n sits inside r⊙(...): lbr_gru's fourth block holds it apart.
+        const bool apart = cell == rnn::cell::gru && g == 2;
+        block_bias[to] = params.bias_ih[from] + (apart ? 0.0f : params.bias_hh[from]);
+        if (apart) block_bias[3 * H + j] = params.bias_hh[from];
+      }
+  }
   const dnnl::memory user_w_layer = memory(w_layer, tag::ldgoi, w_ih.data());
   const dnnl::memory user_w_iter = memory(w_iter, tag::ldgoi, w_hh.data());
-  bias_blocks.assign(std::size_t(bias_count * p.H), 0.0f);
-  for (int g = 0; g < G; ++g)
-    for (std::int64_t j = 0; j < p.H; ++j) {
-      const std::size_t from = g * p.H + j, to = onednn_gate(cell, g) * p.H + j;
-      // GRU's hidden-side bias of n sits inside r⊙(...): lbr_gru's fourth block holds it apart.
-      const bool apart = cell == rnn::cell::gru && g == 2;
-      bias_blocks[to] = params.bias_ih[from] + (apart ? 0.0f : params.bias_hh[from]);
-      if (apart) bias_blocks[3 * p.H + j] = params.bias_hh[from];
-    }
   diff_bias_blocks.assign(bias_blocks.size(), 0.0f);
   zero_state.assign(n.state, 0.0f);
   unwanted_h0.resize(n.state), unwanted_c0.resize(lstm ? n.state : 0);
@@ -168,8 +199,8 @@ void rnn_primitives::state::build(rnn::parameters_view<float> params, MakeFwd ma
   const dnnl::memory workspace_memory(forward_pd.workspace_desc(), engine);
   workspace = forward_pd.workspace_desc().get_size();
   scratchpad = forward_pd.scratchpad_desc().get_size() + backward_pd.scratchpad_desc().get_size();
-  x = memory(layer_in, tag::tnc), h0 = memory(state, tag::ldnc);
-  output = memory(layer_out, tag::tnc), h_n = memory(state, tag::ldnc);
+  x = memory(layer_in, tag::tnc), h0 = memory(states, tag::ldnc);
+  output = memory(layer_out, tag::tnc), h_n = memory(states, tag::ldnc);
   const dnnl::memory b = memory(bias, tag::ldgo, bias_blocks.data());
   forward_args = {{DNNL_ARG_SRC_LAYER, x}, {DNNL_ARG_SRC_ITER, h0},
                   {DNNL_ARG_WEIGHTS_LAYER,
@@ -178,14 +209,14 @@ void rnn_primitives::state::build(rnn::parameters_view<float> params, MakeFwd ma
                   {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST_LAYER, output}, {DNNL_ARG_DST_ITER, h_n},
                   {DNNL_ARG_WORKSPACE, workspace_memory},
                   {DNNL_ARG_SCRATCHPAD, dnnl::memory(forward_pd.scratchpad_desc(), engine)}};
-  diff_output = memory(layer_out, tag::tnc), diff_h_n = memory(state, tag::ldnc);
-  diff_x = memory(layer_in, tag::tnc), diff_h0 = memory(state, tag::ldnc);
+  diff_output = memory(layer_out, tag::tnc), diff_h_n = memory(states, tag::ldnc);
+  diff_x = memory(layer_in, tag::tnc), diff_h0 = memory(states, tag::ldnc);
   // oneDNN 2.6 writes weight gradients in ldigo only (ldgoi is refused): its own layout, with
   // the leading dimension padded, held here and transposed into the caller's arrays.
   diff_weights_layer = dnnl::memory(backward_pd.diff_weights_layer_desc(), engine);
   diff_weights_iter = dnnl::memory(backward_pd.diff_weights_iter_desc(), engine);
   if (!plain(diff_weights_layer.get_desc()) || !plain(diff_weights_iter.get_desc()))
-    throw rnn::error("onednn: " + rnn::format_problem(p) +
+    throw rnn::error("onednn: " + name +
                      ": oneDNN chose a blocked layout for the weight gradients");
   backward_args = {
       {DNNL_ARG_SRC_LAYER, x}, {DNNL_ARG_SRC_ITER, h0},
@@ -200,8 +231,8 @@ void rnn_primitives::state::build(rnn::parameters_view<float> params, MakeFwd ma
       {DNNL_ARG_DIFF_BIAS, memory(bias, tag::ldgo, diff_bias_blocks.data())},
       {DNNL_ARG_DIFF_DST_LAYER, diff_output}, {DNNL_ARG_DIFF_DST_ITER, diff_h_n}};
   if (lstm) {
-    c0 = memory(state, tag::ldnc), c_n = memory(state, tag::ldnc);
-    diff_c0 = memory(state, tag::ldnc), diff_c_n = memory(state, tag::ldnc);
+    c0 = memory(states, tag::ldnc), c_n = memory(states, tag::ldnc);
+    diff_c0 = memory(states, tag::ldnc), diff_c_n = memory(states, tag::ldnc);
     forward_args.insert({{DNNL_ARG_SRC_ITER_C, c0}, {DNNL_ARG_DST_ITER_C, c_n}});
     backward_args.insert({{DNNL_ARG_SRC_ITER_C, c0}, {DNNL_ARG_DST_ITER_C, c_n},
                           {DNNL_ARG_DIFF_SRC_ITER_C, diff_c0},
@@ -209,24 +240,26 @@ void rnn_primitives::state::build(rnn::parameters_view<float> params, MakeFwd ma
   }
 }
 
-rnn_primitives::rnn_primitives(const rnn::problem& p, rnn::parameters_view<float> params)
-    : state_(std::make_unique<state>()) {
-  state& s = *state_;
-  s.p = p, s.n = rnn::sizes_of(p), s.lstm = rnn::has_cell_state(p.cell);
-  if (p.precision != rnn::precision::f32)
-    throw rnn::error("onednn: problem " + rnn::format_problem(p) + " is not float32");
-  check_size("weight_ih", params.weight_ih.size(), s.n.weight_ih);
-  check_size("weight_hh", params.weight_hh.size(), s.n.weight_hh);
-  check_size("bias_ih", params.bias_ih.size(), s.n.bias);
-  check_size("bias_hh", params.bias_hh.size(), s.n.bias);
+void rnn_primitives::state::create(std::span<const rnn::parameters_view<float>> blocks) {
+  n = sizes_of(shape), lstm = rnn::has_cell_state(shape.cell);
+  if (blocks.size() != n.blocks)
+    throw rnn::error("onednn: " + name + ": " + std::to_string(blocks.size()) +
+                     " parameter blocks, expected L·D = " + std::to_string(n.blocks));
+  for (std::size_t k = 0; k < blocks.size(); ++k) {
+    check_size(tensor_name("weight_ih", k, n.blocks), blocks[k].weight_ih.size(), n.weight_ih);
+    check_size(tensor_name("weight_hh", k, n.blocks), blocks[k].weight_hh.size(), n.weight_hh);
+    check_size(tensor_name("bias_ih", k, n.blocks), blocks[k].bias_ih.size(), n.bias);
+    check_size(tensor_name("bias_hh", k, n.blocks), blocks[k].bias_hh.size(), n.bias);
+  }
   using md = dnnl::memory::desc;
   const auto fwd = dnnl::prop_kind::forward_training;
   const auto bwd = dnnl::prop_kind::backward;
-  const auto dir = dnnl::rnn_direction::unidirectional_left2right;
-  switch (p.cell) {
+  const auto dir = shape.directions == 1 ? dnnl::rnn_direction::unidirectional_left2right
+                                         : dnnl::rnn_direction::bidirectional_concat;
+  switch (shape.cell) {
     case rnn::cell::lstm:
-      s.build<dnnl::lstm_forward, dnnl::lstm_backward>(
-          params,
+      build<dnnl::lstm_forward, dnnl::lstm_backward>(
+          blocks,
           [&](md x, md h, md c, md wl, md wi, md b, md y) {
             return dnnl::lstm_forward::desc(fwd, dir, x, h, c, wl, wi, b, y, h, c);
           },
@@ -236,8 +269,8 @@ rnn_primitives::rnn_primitives(const rnn::problem& p, rnn::parameters_view<float
           });
       break;
     case rnn::cell::gru:
-      s.build<dnnl::lbr_gru_forward, dnnl::lbr_gru_backward>(
-          params,
+      build<dnnl::lbr_gru_forward, dnnl::lbr_gru_backward>(
+          blocks,
           [&](md x, md h, md, md wl, md wi, md b, md y) {
             return dnnl::lbr_gru_forward::desc(fwd, dir, x, h, wl, wi, b, y, h);
           },
@@ -247,9 +280,9 @@ rnn_primitives::rnn_primitives(const rnn::problem& p, rnn::parameters_view<float
           });
       break;
     default: {
-      const dnnl::algorithm f = activation_of(p.cell);
-      s.build<dnnl::vanilla_rnn_forward, dnnl::vanilla_rnn_backward>(
-          params,
+      const dnnl::algorithm f = activation_of(shape.cell);
+      build<dnnl::vanilla_rnn_forward, dnnl::vanilla_rnn_backward>(
+          blocks,
           [&](md x, md h, md, md wl, md wi, md b, md y) {
             return dnnl::vanilla_rnn_forward::desc(fwd, f, dir, x, h, wl, wi, b, y, h);
           },
@@ -261,6 +294,41 @@ rnn_primitives::rnn_primitives(const rnn::problem& p, rnn::parameters_view<float
   }
 }
 
+rnn_primitives::rnn_primitives(const rnn::problem& p, rnn::parameters_view<float> params)
+    : state_(std::make_unique<state>()) {
+  state& s = *state_;
+  if (p.precision != rnn::precision::f32)
+    throw rnn::error("onednn: problem " + rnn::format_problem(p) + " is not float32");
+  rnn::require_single_layer(p, "onednn::rnn_primitives(problem)");
+  rnn::validate(p);
+  s.shape = {p.cell, p.T, p.B, p.I, p.H, 1, 1};
+  s.name = rnn::format_problem(p);
+  s.create({&params, 1});
+}
+
+rnn_primitives::rnn_primitives(const stack_shape& shape,
+                               std::span<const rnn::parameters_view<float>> blocks)
+    : state_(std::make_unique<state>()) {
+  state& s = *state_;
+  s.shape = shape;
+  s.name = std::string(rnn::cell_name(shape.cell)) + " stack T=" + std::to_string(shape.T) +
+           " B=" + std::to_string(shape.B) + " I=" + std::to_string(shape.I) +
+           " H=" + std::to_string(shape.H) + " L=" + std::to_string(shape.layers) +
+           " D=" + std::to_string(shape.directions);
+  if (shape.T < 1 || shape.B < 1 || shape.I < 1 || shape.H < 1 || shape.layers < 1 ||
+      (shape.directions != 1 && shape.directions != 2))
+    throw rnn::error("onednn: " + s.name + ": sizes must be >= 1 and D 1 or 2");
+  // Shapes for which oneDNN's multi-layer primitive is not PyTorch's network (onednn_rnn.hpp).
+  if (shape.layers > 1 && shape.directions == 2)
+    throw rnn::error("onednn: " + s.name + ": oneDNN's multi-layer bidirectional primitive runs "
+                     "each direction's layers apart, not PyTorch's network; one layer per "
+                     "bidirectional primitive");
+  if (shape.layers > 1 && shape.I != shape.H)
+    throw rnn::error("onednn: " + s.name + ": a multi-layer primitive needs every layer's input "
+                     "I = H (oneDNN's one weights_layer shape)");
+  s.create(blocks);
+}
+
 rnn_primitives::~rnn_primitives() = default;
 
 void rnn_primitives::forward(sequence_inputs<float> in, sequence_outputs<float> out) {
@@ -269,7 +337,7 @@ void rnn_primitives::forward(sequence_inputs<float> in, sequence_outputs<float> 
   check_size("x", in.x.size(), s.n.x);
   check_size("h0", in.h0.size(), s.n.state);
   check_size("c0", in.c0.size(), cell_state);
-  check_size("output", out.output.size(), s.n.sequence);
+  check_size("output", out.output.size(), s.n.output);
   check_size("h_n", out.h_n.size(), s.n.state);
   check_size("c_n", out.c_n.size(), cell_state);
   point_at(s.x, in.x.data()), point_at(s.h0, in.h0.data()), point_at(s.output, out.output.data());
@@ -281,18 +349,32 @@ void rnn_primitives::forward(sequence_inputs<float> in, sequence_outputs<float> 
 
 void rnn_primitives::backward(upstream_gradients<float> upstream,
                               rnn::gradients_view<float> grads) {
+  const rnn::parameter_gradients_view<float> block{grads.weight_ih, grads.weight_hh,
+                                                   grads.bias_ih, grads.bias_hh};
+  stack_gradients g{grads.x, grads.h0, grads.c0, {}};
+  if (parameter_gradients_wanted(grads)) g.blocks = {&block, 1};
+  backward(upstream, g);
+}
+
+void rnn_primitives::backward(upstream_gradients<float> upstream, const stack_gradients& grads) {
   state& s = *state_;
-  const rnn::problem& p = s.p;
+  const stack_shape& p = s.shape;
   const std::size_t cell_state = s.lstm ? s.n.state : 0;
-  check_size("grad_output", upstream.output.size(), s.n.sequence);
+  check_size("grad_output", upstream.output.size(), s.n.output);
   if (!upstream.h_n.empty()) check_size("grad_h_n", upstream.h_n.size(), s.n.state);
   if (!upstream.c_n.empty()) check_size("grad_c_n", upstream.c_n.size(), cell_state);
-  const bool parameter_gradients = parameter_gradients_wanted(grads);
+  const bool parameter_gradients = !grads.blocks.empty();
   if (parameter_gradients) {
-    check_size("grad weight_ih", grads.weight_ih.size(), s.n.weight_ih);
-    check_size("grad weight_hh", grads.weight_hh.size(), s.n.weight_hh);
-    check_size("grad bias_ih", grads.bias_ih.size(), s.n.bias);
-    check_size("grad bias_hh", grads.bias_hh.size(), s.n.bias);
+    if (grads.blocks.size() != s.n.blocks)
+      throw rnn::error("onednn: " + s.name + ": " + std::to_string(grads.blocks.size()) +
+                       " parameter gradient blocks, expected L·D = " + std::to_string(s.n.blocks));
+    for (std::size_t k = 0; k < s.n.blocks; ++k) {
+      const rnn::parameter_gradients_view<float>& b = grads.blocks[k];
+      check_size(tensor_name("grad weight_ih", k, s.n.blocks), b.weight_ih.size(), s.n.weight_ih);
+      check_size(tensor_name("grad weight_hh", k, s.n.blocks), b.weight_hh.size(), s.n.weight_hh);
+      check_size(tensor_name("grad bias_ih", k, s.n.blocks), b.bias_ih.size(), s.n.bias);
+      check_size(tensor_name("grad bias_hh", k, s.n.blocks), b.bias_hh.size(), s.n.bias);
+    }
   }
   if (!grads.x.empty()) check_size("grad x", grads.x.size(), s.n.x);
   if (!grads.h0.empty()) check_size("grad h0", grads.h0.size(), s.n.state);
@@ -315,16 +397,21 @@ void rnn_primitives::backward(upstream_gradients<float> upstream,
 
   // Not wanted: they stay in oneDNN's layout, where its own users take them from.
   if (!parameter_gradients) return;
-  to_pytorch_rows(p.cell, s.diff_weights_layer, p.H, p.I, grads.weight_ih);
-  to_pytorch_rows(p.cell, s.diff_weights_iter, p.H, p.H, grads.weight_hh);
-  const std::size_t H = std::size_t(p.H);
-  for (int g = 0; g < p.G(); ++g) {
-    const float* block = s.diff_bias_blocks.data() + onednn_gate(p.cell, g) * H;
-    std::copy_n(block, H, grads.bias_ih.begin() + g * H);
-    std::copy_n(block, H, grads.bias_hh.begin() + g * H);
+  const std::size_t H = std::size_t(p.H), bias_block = std::size_t(s.bias_count) * H;
+  for (std::size_t k = 0; k < s.n.blocks; ++k) {
+    const rnn::parameter_gradients_view<float>& g = grads.blocks[k];
+    const auto l = std::int64_t(k) / p.directions, d = std::int64_t(k) % p.directions;
+    to_pytorch_rows(p.cell, s.diff_weights_layer, l, d, p.H, p.I, g.weight_ih);
+    to_pytorch_rows(p.cell, s.diff_weights_iter, l, d, p.H, p.H, g.weight_hh);
+    const float* blocks = s.diff_bias_blocks.data() + k * bias_block;
+    for (int gate = 0; gate < rnn::gate_count(p.cell); ++gate) {
+      const float* block = blocks + onednn_gate(p.cell, gate) * H;
+      std::copy_n(block, H, g.bias_ih.begin() + gate * H);
+      std::copy_n(block, H, g.bias_hh.begin() + gate * H);
+    }
+    if (p.cell == rnn::cell::gru)  // b_hn, inside r⊙(...), is lbr_gru's fourth block
+      std::copy_n(blocks + 3 * H, H, g.bias_hh.begin() + 2 * H);
   }
-  if (p.cell == rnn::cell::gru)  // b_hn, inside r⊙(...), is lbr_gru's fourth block
-    std::copy_n(s.diff_bias_blocks.data() + 3 * H, H, grads.bias_hh.begin() + 2 * H);
 }
 
 std::size_t rnn_primitives::workspace_bytes() const { return state_->workspace; }

@@ -98,7 +98,8 @@ class instance {
 // with its parameters in the flat layout, every block's weight_ih, weight_hh, bias_ih, bias_hh in
 // PyTorch's order. Inputs and outputs as instance's with the network's shapes: h0, c0, h_n, c_n
 // (L·D)×B×H; output and its upstream gradient T×B×(D·H). The same contract as instance
-// otherwise; grads.parameters is always wanted.
+// otherwise; an empty grads.parameters means the parameter gradients are computed but not wanted
+// back (as parameter_gradients_wanted() says for a single layer: rnnsuite-bench times so).
 template <class Real>
 class network_instance {
  public:
