@@ -44,7 +44,7 @@ enum class mutant : int {
   network_reverse_forward_order,  // the reverse direction reads its input in forward order
   network_dx_overwritten,         // the reverse direction's dx overwrites the forward's (MXNet #17898)
   network_bias_dropped_upper,     // bias gradients zero for layers l > 0 (MXNet #17818)
-  network_reverse_dh0_wrong_end,  // the reverse direction's dh0 is its dL/dh at time 0
+  network_reverse_dh0_wrong_end,  // the reverse direction's dh0 is the gradient on its h_n
   count
 };
 static_assert(static_cast<int>(mutant::count) <= 64, "reached_hooks holds one bit per mutant");

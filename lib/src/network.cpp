@@ -363,16 +363,18 @@ void network<Real>::backward(std::span<const Real> grad_output, std::span<const 
       if (!input_grad.empty())
         g.x = D == 1 ? input_grad : std::span<Real>(m.block_dx[d].data(), T * B * width);
       // The reverse block's total dL/dh_t and dL/dc_t come in its own step order: reversed after.
-      // The reverse block always writes its dL/dh_t (T×B×H stores against its G·H·(I+H)·T·B
-      // multiply-adds), which the planted wrong-end dh0 reads.
       const std::span<Real> h_target = g.h, c_target = g.c;
-      if (d == 1) g.h = m.reverse_grad_h;
+      if (d == 1 && !g.h.empty()) g.h = m.reverse_grad_h;
       if (d == 1 && !g.c.empty()) g.c = m.reverse_grad_c;
       m.blocks[k].backward(block_upstream, own(grad_h_n), own(grad_c_n), g,
                            static_cast<std::int64_t>(steps));
-      // network_reverse_dh0_wrong_end: dh0 := dL/dh at the reverse block's last step, time 0.
-      if (d == 1 && !g.h0.empty() && RNNSUITE_PLANTED(network_reverse_dh0_wrong_end))
-        std::copy_n(g.h.data() + (T - 1) * B * H, B * H, g.h0.data());
+      // network_reverse_dh0_wrong_end: the reverse block's dh0 taken at the sequence's other end,
+      // where its final state's upstream gradient is (zero when none is given).
+      if (d == 1 && !g.h0.empty() && RNNSUITE_PLANTED(network_reverse_dh0_wrong_end)) {
+        const std::span<const Real> at_end = own(grad_h_n);
+        if (at_end.empty()) std::fill(g.h0.begin(), g.h0.end(), Real(0));
+        else std::copy(at_end.begin(), at_end.end(), g.h0.begin());
+      }
       if (d == 1 && !h_target.empty()) reverse_time(h_target.data(), g.h.data(), T, B * H);
       if (d == 1 && !c_target.empty()) reverse_time(c_target.data(), g.c.data(), T, B * H);
       if (l > 0 && RNNSUITE_PLANTED(network_bias_dropped_upper)) {

@@ -85,7 +85,7 @@ inline constexpr std::array<mutant_info, static_cast<int>(mutant::count)> all_mu
     {mutant::network_bias_dropped_upper, "network_bias_dropped_upper", "networks",
      "bias gradients zero for layers l > 0 (MXNet #17818)", "network.cpp"},
     {mutant::network_reverse_dh0_wrong_end, "network_reverse_dh0_wrong_end", "networks",
-     "the reverse direction's dh0 taken from the wrong end: its dL/dh at time 0", "network.cpp"},
+     "the reverse direction's dh0 taken from the wrong end: the gradient on its h_n", "network.cpp"},
 }};
 
 static_assert(

@@ -15,9 +15,13 @@
 #include "rnn/error.hpp"
 #include "rnn/npy.hpp"
 #include "rnn/problem.hpp"
+#include "dump_network.hpp"
+#include "dump_shapes.hpp"
 #include "rnnsuite/verify/dump.hpp"
 
 namespace rnnsuite::verify {
+
+using namespace dump_detail;
 
 namespace {
 
@@ -53,10 +57,6 @@ const std::map<std::string, role>& known_names() {
   return names;
 }
 
-std::string shape_text(const std::vector<std::size_t>& shape) {
-  if (shape.empty()) return "() (a scalar)";
-  return fmt::format("{}", fmt::join(shape, "×"));
-}
 
 // Features a later issue adds; named so the user knows it is not their file's fault.
 void refuse_unsupported(const std::string& folder, const std::string& name) {
@@ -64,57 +64,7 @@ void refuse_unsupported(const std::string& folder, const std::string& name) {
     throw rnn::error(folder + "/lengths.npy: variable-length batches are not graded yet");
 }
 
-// A file of one block (layer l, direction d) under PyTorch's name: <kind>_l<l>[_reverse], kind
-// one of the four parameters, their gradients, or a network's per-block dL/dh_t, dL/dc_t.
-struct block_file {
-  std::string kind;    // "weight_ih", ..., "grad_bias_hh", "grad_h", "grad_c"
-  std::string digits;  // the layer number as written
-  std::size_t layer;   // saturated: a number of more than 9 digits is kTooMany
-  bool reverse;
-};
-constexpr std::size_t kTooMany = 1000000000;
-constexpr const char* kParameterKinds[] = {"weight_ih", "weight_hh", "bias_ih", "bias_hh"};
 
-std::optional<block_file> parse_block_name(const std::string& name) {
-  static const char* const kinds[] = {"weight_ih",      "weight_hh",      "bias_ih",
-                                      "bias_hh",        "grad_weight_ih", "grad_weight_hh",
-                                      "grad_bias_ih",   "grad_bias_hh",   "grad_h",
-                                      "grad_c"};
-  for (const char* kind : kinds) {
-    const std::string prefix = std::string(kind) + "_l";
-    if (name.compare(0, prefix.size(), prefix) != 0) continue;
-    std::size_t end = prefix.size();
-    while (end < name.size() && name[end] >= '0' && name[end] <= '9') ++end;
-    const std::string digits = name.substr(prefix.size(), end - prefix.size());
-    const std::string rest = name.substr(end);
-    if (digits.empty() || (!rest.empty() && rest != "_reverse")) return std::nullopt;
-    std::size_t layer = kTooMany;
-    if (digits.size() <= 9) layer = static_cast<std::size_t>(std::stoul(digits));
-    return block_file{kind, digits, layer, !rest.empty()};
-  }
-  return std::nullopt;
-}
-
-// PyTorch's suffix of layer l in direction d (rnn::block_suffix, which lives in lib's network
-// code: the fuzzer links this file with problem.cpp alone).
-std::string suffix_of(std::size_t l, std::size_t d) {
-  return "_l" + std::to_string(l) + (d == 1 ? "_reverse" : "");
-}
-
-struct shapes {
-  const std::string& folder;
-  std::map<std::string, rnn::npy_array> arrays;
-
-  std::string file(const std::string& name) const { return folder + "/" + name + ".npy"; }
-  bool has(const std::string& name) const { return arrays.count(name) != 0; }
-  const rnn::npy_array& at(const std::string& name) const { return arrays.at(name); }
-  const std::vector<std::size_t>& shape(const std::string& name) const { return at(name).shape; }
-};
-
-[[noreturn]] void wrong_shape(const shapes& s, const std::string& name, const std::string& want) {
-  throw rnn::error(fmt::format("{}: shape {} fits no problem with the others: expected {}",
-                               s.file(name), shape_text(s.shape(name)), want));
-}
 
 // A state (h0, c0, h_n, c_n and their gradients): 1×B×H as PyTorch writes it, or B×H.
 void expect_state(const shapes& s, const std::string& name, std::size_t B, std::size_t H) {
@@ -220,127 +170,8 @@ void expect_finite(const shapes& s, const std::string& name) {
   }
 }
 
-std::vector<double> values_or_zero(const shapes& s, const std::string& name, std::size_t n,
-                                   std::vector<std::string>& notes, const char* why) {
-  if (s.has(name)) return s.at(name).values;
-  notes.push_back(fmt::format("{}.npy absent: zero ({})", name, why));
-  return std::vector<double>(n, 0.0);
-}
 
-std::vector<double> values_or_empty(const shapes& s, const std::string& name) {
-  return s.has(name) ? s.at(name).values : std::vector<double>();
-}
 
-// The first present and the first missing of `names`, in order ("" where there is none).
-std::pair<std::string, std::string> first_present_and_missing(const shapes& s,
-                                                              const std::vector<std::string>& names) {
-  std::pair<std::string, std::string> out;
-  for (const std::string& name : names) {
-    std::string& first = s.has(name) ? out.first : out.second;
-    if (first.empty()) first = name;
-  }
-  return out;
-}
-
-// The files `names`, concatenated in order, when all are present; empty when none is. Some but
-// not all: an error naming the first missing (`what` says why they go together).
-std::vector<double> all_or_none(const shapes& s, const std::vector<std::string>& names,
-                                const char* what) {
-  const auto [present, missing] = first_present_and_missing(s, names);
-  if (present.empty()) return {};
-  if (!missing.empty())
-    throw rnn::error(fmt::format("{}/{}.npy: missing, but {}.npy is present ({})", s.folder,
-                                 missing, present, what));
-  std::vector<double> out;
-  for (const std::string& name : names)
-    out.insert(out.end(), s.at(name).values.begin(), s.at(name).values.end());
-  return out;
-}
-
-// A network's data (out.data.problem, K = L·D blocks) in rnn/network.hpp's layouts: the
-// parameters one flat array, block k = l·D + d after block k - 1, each as weight_ih, weight_hh,
-// bias_ih, bias_hh (rnn::parameter_offsets_of's layout, built here from the layers' sizes: the
-// fuzzer links this file without lib's network code); states (L·D)×B×H; output T×B×(D·H); a
-// block's dL/dh_t (dL/dc_t) T×B×H, block after block. The shapes are checked already.
-void fill_network(const shapes& s, dump& out, std::size_t K, std::size_t D) {
-  given_data& d = out.data;
-  const rnn::problem& p = d.problem;
-  const rnn::network_sizes n = rnn::network_sizes_of(p);
-  const bool lstm = rnn::has_cell_state(p.cell);
-  auto name_of = [D](const std::string& kind, std::size_t k) {
-    return kind + suffix_of(k / D, k % D);
-  };
-  auto every_block = [&](const std::string& kind) {
-    std::vector<std::string> names;
-    for (std::size_t k = 0; k < K; ++k) names.push_back(name_of(kind, k));
-    return names;
-  };
-  d.network_parameters.reserve(n.parameters);
-  for (std::size_t k = 0; k < K; ++k) {
-    const rnn::tensor_sizes b = rnn::sizes_of(rnn::layer_problem(p, std::int64_t(k / D)));
-    const std::size_t sizes[] = {b.weight_ih, b.weight_hh, b.bias, b.bias};
-    for (std::size_t t = 0; t < 4; ++t) {
-      const std::string name = name_of(kParameterKinds[t], k);
-      const std::size_t size = sizes[t];
-      if (s.has(name))
-        d.network_parameters.insert(d.network_parameters.end(), s.at(name).values.begin(),
-                                    s.at(name).values.end());
-      else
-        d.network_parameters.insert(d.network_parameters.end(), size, 0.0);  // a bias (bias=False)
-    }
-  }
-  if (d.network_parameters.size() != n.parameters)
-    throw rnn::error(fmt::format("{}: internal error: {} parameters read, {} needs {}", s.folder,
-                                 d.network_parameters.size(), rnn::format_problem(p),
-                                 n.parameters));
-  const std::string any_block = D == 2 ? "_l<l>[_reverse]" : "_l<l>";
-  for (const char* kind : {"bias_ih", "bias_hh"})
-    if (!s.has(name_of(kind, 0)))  // then no block has one (parse_dump checked)
-      out.notes.push_back(fmt::format("{}{}.npy absent: zero (bias=False)", kind, any_block));
-  d.h0 = values_or_zero(s, "h0", n.state, out.notes, "PyTorch's default initial state");
-  if (lstm) d.c0 = values_or_zero(s, "c0", n.state, out.notes, "PyTorch's default initial state");
-  d.grad_output = values_or_zero(s, "grad_output", n.output, out.notes,
-                                 "the loss has no term on the outputs");
-  d.grad_h_n = values_or_empty(s, "grad_h_n");
-  if (lstm) d.grad_c_n = values_or_empty(s, "grad_c_n");
-  out.forward = {values_or_empty(s, "output"), values_or_empty(s, "h_n"),
-                 values_or_empty(s, "c_n")};
-  fast_gradients& g = out.gradients;
-  g.x = values_or_empty(s, "grad_x");
-  g.h0 = values_or_empty(s, "grad_h0");
-  g.c0 = values_or_empty(s, "grad_c0");
-  // The parameter gradients: all of them, in the parameters' flat layout, or none. Without
-  // biases (bias=False) PyTorch has no grad_bias_*: the weights' gradients alone cannot be
-  // graded in that layout, which is said in a note.
-  std::vector<std::string> gradients, weight_gradients, bias_gradients;
-  for (std::size_t k = 0; k < K; ++k)
-    for (const char* kind : kParameterKinds) {
-      gradients.push_back(name_of(std::string("grad_") + kind, k));
-      (kind[0] == 'w' ? weight_gradients : bias_gradients).push_back(gradients.back());
-    }
-  const bool bias_free = !s.has(name_of("bias_ih", 0)) && !s.has(name_of("bias_hh", 0));
-  if (bias_free && first_present_and_missing(s, bias_gradients).first.empty()) {
-    const std::vector<double> weights =
-        all_or_none(s, weight_gradients,
-                    "a network's parameter gradients are graded together: every layer's and "
-                    "direction's grad_weight_ih and grad_weight_hh, or none");
-    if (!weights.empty())
-      out.notes.push_back(fmt::format(
-          "grad_weight_ih{0}.npy and grad_weight_hh{0}.npy not graded: a network's parameter "
-          "gradients are graded together, and without biases (bias=False) there is no "
-          "grad_bias_*.npy",
-          any_block));
-  } else {
-    g.parameters = all_or_none(s, gradients,
-                               "a network's parameter gradients are graded together: every "
-                               "layer's and direction's grad_weight_ih, grad_weight_hh, "
-                               "grad_bias_ih and grad_bias_hh, or none");
-  }
-  g.h = all_or_none(s, every_block("grad_h"),
-                    "a network's dL/dh_t is graded for every layer and direction, or for none");
-  g.c = all_or_none(s, every_block("grad_c"),
-                    "a network's dL/dc_t is graded for every layer and direction, or for none");
-}
 
 }  // namespace
 
@@ -444,60 +275,12 @@ dump parse_dump(const dump_files& files, const std::string& folder,
   std::vector<std::pair<std::string, block_file>> blocks;  // every block's file, by name
   for (const auto& [name, a] : s.arrays)
     if (const std::optional<block_file> b = parse_block_name(name)) blocks.emplace_back(name, *b);
-  std::size_t L = 1;
-  while (s.has("weight_ih" + suffix_of(L, 0))) ++L;  // ends: each step needs another file
-  const std::pair<std::string, block_file>* beyond = nullptr;  // the lowest weight_ih_l{>L}
-  for (const auto& entry : blocks)
-    if (entry.second.kind == "weight_ih" && !entry.second.reverse && entry.second.layer > L &&
-        (!beyond || entry.second.layer < beyond->second.layer))
-      beyond = &entry;
-  if (beyond)
-    throw rnn::error(fmt::format("{}/weight_ih_l{}.npy: missing, but {}.npy is present (layers "
-                                 "are numbered from l0 without a gap)",
-                                 folder, L, beyond->first));
-  const std::string layers_text =
-      L == 1 ? std::string("one layer, l0") : fmt::format("{} layers, l0 .. l{}", L, L - 1);
-  for (const auto& [name, b] : blocks)
-    if (b.layer >= L)
-      throw rnn::error(fmt::format("{}: a file of layer {}, but there is no weight_ih_l{}.npy: "
-                                   "the dump has {} (from weight_ih_l<l>.npy)",
-                                   s.file(name), b.digits, b.digits, layers_text));
-  std::size_t D = 1;
-  std::string bidirectional_by;  // the first reverse direction's file
-  for (const auto& [name, b] : blocks)  // named by a weight_ih_l<l>_reverse where there is one
-    if (b.reverse && (bidirectional_by.empty() || b.kind == "weight_ih")) {
-      D = 2, bidirectional_by = name;
-      if (b.kind == "weight_ih") break;
-    }
+  const auto layers_and_directions = infer_layers_and_directions(s, blocks);
+  const std::size_t L = layers_and_directions.first, D = layers_and_directions.second;
   const std::size_t K = L * D;  // blocks k = l·D + d
   auto block_name = [D](const char* kind, std::size_t k) {
     return std::string(kind) + suffix_of(k / D, k % D);
   };
-  for (std::size_t k = 0; k < K; ++k)
-    for (const char* kind : {"weight_ih", "weight_hh"}) {
-      const std::string name = block_name(kind, k);
-      if (s.has(name)) continue;
-      if (k % D == 0)
-        throw rnn::error(fmt::format("{}/{}.npy: missing (weight_ih_l{}.npy is present: every "
-                                     "layer needs weight_ih and weight_hh)",
-                                     folder, name, k / D));
-      throw rnn::error(fmt::format("{}/{}.npy: missing ({}.npy makes the network bidirectional: "
-                                   "every layer needs weight_ih and weight_hh in both directions)",
-                                   folder, name, bidirectional_by));
-    }
-  // bias=False drops every block's biases: all of a kind or none.
-  for (const char* kind : {"bias_ih", "bias_hh"}) {
-    std::string present, absent;
-    for (std::size_t k = 0; k < K; ++k) {
-      std::string& first = s.has(block_name(kind, k)) ? present : absent;
-      if (first.empty()) first = block_name(kind, k);
-    }
-    if (!present.empty() && !absent.empty())
-      throw rnn::error(fmt::format("{}/{}.npy: missing, but {}.npy is present (bias=False drops "
-                                   "the biases of every layer and direction: a network has all "
-                                   "of them or none)",
-                                   folder, absent, present));
-  }
   p.layers = static_cast<std::int64_t>(L), p.directions = static_cast<std::int64_t>(D);
   const bool network = rnn::is_network(p);
   if (network) {
