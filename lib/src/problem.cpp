@@ -14,8 +14,9 @@ namespace {
 
 [[noreturn]] void fail(std::string_view descriptor, const std::string& what) {
   throw error("problem descriptor '" + std::string(descriptor) + "': " + what +
-              " (expected <cell>_t<T>_b<B>_i<I>_h<H>[_l<L>][_bi]_<f32|f64>, e.g. "
-              "lstm_t128_b16_i512_h512_f32 or lstm_t128_b16_i512_h512_l2_bi_f32)");
+              " (expected <cell>_t<T>_b<B>_i<I>_h<H>[_l<L>][_bi][_len<u<S>|x|f>]_<f32|f64>, e.g. "
+              "lstm_t128_b16_i512_h512_f32, lstm_t128_b16_i512_h512_l2_bi_f32 or "
+              "lstm_t512_b64_i512_h512_lenu1_f32)");
 }
 
 // A size field: the prefix letter, then decimal digits with no sign and no leading zero.
@@ -48,6 +49,48 @@ std::size_t checked_mul(std::size_t a, std::size_t b, const problem& p, const ch
   return a * b;
 }
 
+// The lengths field without its "len": "u<S>" (S decimal, 0 allowed, no leading zero), "x", "f".
+void parse_lengths(std::string_view descriptor, std::string_view rule, problem& p) {
+  if (rule == "x") {
+    p.lengths = lengths_rule::extremes;
+    return;
+  }
+  if (rule == "f") {
+    p.lengths = lengths_rule::file;
+    return;
+  }
+  if (rule.empty() || rule[0] != 'u')
+    fail(descriptor, "the lengths field must be '_lenu<seed>' (uniform in [1, T]), '_lenx' (1 "
+                     "and T in one batch) or '_lenf' (from a file), got '_len" +
+                         std::string(rule) + "'");
+  const std::string_view digits = rule.substr(1);
+  if (digits.empty())
+    fail(descriptor, "'_lenu' needs a seed: '_lenu<seed>', e.g. '_lenu1'");
+  std::uint64_t seed = 0;
+  for (char ch : digits) {
+    if (ch < '0' || ch > '9')
+      fail(descriptor, "the lengths seed must be a decimal number, got '" + std::string(digits) + "'");
+    if (seed > (std::numeric_limits<std::uint64_t>::max() - std::uint64_t(ch - '0')) / 10)
+      fail(descriptor, "the lengths seed " + std::string(digits) + " does not fit in 64 bits");
+    seed = seed * 10 + std::uint64_t(ch - '0');
+  }
+  if (digits.size() > 1 && digits[0] == '0')
+    fail(descriptor, "the lengths seed has a leading zero: '" + std::string(digits) + "'");
+  p.lengths = lengths_rule::uniform;
+  p.lengths_seed = seed;
+}
+
+std::string format_lengths(const problem& p) {
+  switch (p.lengths) {
+    case lengths_rule::full: return "";
+    case lengths_rule::uniform: return "_lenu" + std::to_string(p.lengths_seed);
+    case lengths_rule::extremes: return "_lenx";
+    case lengths_rule::file: return "_lenf";
+  }
+  throw error("problem: lengths rule value " + std::to_string(static_cast<int>(p.lengths)) +
+              " is not one of full, uniform, extremes, file");
+}
+
 }  // namespace
 
 problem parse_problem(std::string_view descriptor) {
@@ -65,21 +108,31 @@ problem parse_problem(std::string_view descriptor) {
   if (tokens[n - 1] == "f32") p.precision = precision::f32;
   else if (tokens[n - 1] == "f64") p.precision = precision::f64;
   else fail(descriptor, "precision must be f32 or f64, got '" + std::string(tokens[n - 1]) + "'");
-  // The optional network fields, from the end: _bi, then _l<L>. h<H> comes before them.
+  // The optional fields, from the end: _len<rule>, _bi, then _l<L>. h<H> comes before them.
   std::size_t h = n - 2;
+  if (tokens[h].substr(0, 3) == "len") {
+    parse_lengths(descriptor, tokens[h].substr(3), p);
+    --h;
+  }
+  if (h >= 5 && tokens[h].substr(0, 3) == "len")
+    fail(descriptor, "a second lengths field '_" + std::string(tokens[h]) + "'");
+  if (h >= 6 && tokens[h] == "bi" && tokens[h - 1].substr(0, 3) == "len")
+    fail(descriptor, "'_len<rule>' must come after '_bi', just before the precision");
   if (tokens[h] == "bi") {
     p.directions = 2;
     --h;
   }
-  if (h >= 5 && tokens[h].size() >= 2 && tokens[h][0] == 'l') {
+  if (h >= 5 && tokens[h].size() >= 2 && tokens[h][0] == 'l' && tokens[h].substr(0, 3) != "len") {
     p.layers = parse_size(descriptor, tokens[h], 'l', "L");
     if (p.layers == 1)
       fail(descriptor, "L = 1 is the default: omit the field '_l1' (one name per problem)");
     --h;
   }
   if (h < 4) fail(descriptor, "too few fields");
+  if (tokens[h].substr(0, 3) == "len")
+    fail(descriptor, "'_len<rule>' must come after '_l<L>' and '_bi', just before the precision");
   if (tokens[h] == "bi")
-    fail(descriptor, "'_bi' must come after '_l<L>', just before the precision");
+    fail(descriptor, "'_bi' must come after '_l<L>', just before the lengths and the precision");
   p.H = parse_size(descriptor, tokens[h], 'h', "H");
   p.I = parse_size(descriptor, tokens[h - 1], 'i', "I");
   p.B = parse_size(descriptor, tokens[h - 2], 'b', "B");
@@ -98,7 +151,8 @@ std::string format_problem(const problem& p) {
   return std::string(cell_name(p.cell)) + "_t" + std::to_string(p.T) + "_b" + std::to_string(p.B) +
          "_i" + std::to_string(p.I) + "_h" + std::to_string(p.H) +
          (p.layers != 1 ? "_l" + std::to_string(p.layers) : std::string()) +
-         (p.directions == 2 ? "_bi" : "") + "_" + std::string(precision_name(p.precision));
+         (p.directions == 2 ? "_bi" : "") + format_lengths(p) + "_" +
+         std::string(precision_name(p.precision));
 }
 
 problem layer_problem(const problem& p, std::int64_t l) {
@@ -134,6 +188,10 @@ void validate(const problem& p) {
     throw error("problem: L (layers) must be >= 1, got " + std::to_string(p.layers));
   if (p.directions != 1 && p.directions != 2)
     throw error("problem: D (directions) must be 1 or 2, got " + std::to_string(p.directions));
+  (void)format_lengths(p);  // rejects an out-of-range enum value
+  if (p.lengths != lengths_rule::uniform && p.lengths_seed != 0)
+    throw error("problem: lengths_seed = " + std::to_string(p.lengths_seed) +
+                " is set, but only the uniform lengths rule takes a seed");
   if (!is_network(p)) {
     (void)sizes_of(p);
     return;

@@ -6,6 +6,7 @@
 #include "rnn/init.hpp"
 #include "rnn/isa.hpp"
 #include "rnn/layer.hpp"
+#include "rnn/lengths.hpp"
 #include "rnn/loss.hpp"
 #include "rnn/network.hpp"
 #include "rnn/npy.hpp"
