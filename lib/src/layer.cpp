@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "layer_impl.hpp"
+#include "rnn/lengths.hpp"
 
 namespace rnn {
 
@@ -108,6 +109,10 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
   const std::size_t gate_seq = checked_mul(n.sequence, static_cast<std::size_t>(p.G()), p);
   const std::size_t gate_chunk = std::size_t(m->chunk) * n.state * p.G();
   const std::size_t state_seq = n.sequence + n.state;
+  // With lengths, backward's chunk of rows in the packed order (see layer_impl.hpp).
+  const std::size_t chunk_rows = std::size_t(m->chunk) * std::size_t(p.B);
+  const std::size_t packed_rows = chunk_rows * std::size_t(std::max(p.I, p.H));
+  const std::size_t packed_states = chunk_rows * std::size_t(p.H);
   const std::size_t dw_scratch =
       m->packs_weight_gradient_operands(m->chunk * m->B, std::max(m->I, m->H))
           ? std::size_t(options.threads) * m->weight_gradient_scratch_size()
@@ -117,7 +122,7 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
                            packed_ih, packed_hh, packed_ih_t, packed_hh_t, n.x, gate_seq,
                            state_seq, lstm ? state_seq : 0, gru ? n.sequence : 0,
                            n.state * p.G(), gate_chunk, gru ? gate_chunk : 0, 2 * n.state,
-                           dw_scratch})
+                           dw_scratch, packed_rows, packed_states, lstm ? packed_states : 0})
     if (__builtin_add_overflow(total, part, &total))
       throw error("problem " + name + ": workspace size overflows size_t");
   const std::size_t bytes = checked_mul(total, sizeof(Real), p);
@@ -165,6 +170,10 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
     m->dh_carry.resize(n.state);
     if (lstm) m->dc_carry.resize(n.state);
     m->dw_scratch.resize(dw_scratch);
+    m->packed_rows.resize(packed_rows);
+    m->packed_grad_h.resize(packed_states);
+    if (lstm) m->packed_grad_c.resize(packed_states);
+    m->packing.resize(m->T, m->B);
   } catch (const std::bad_alloc&) {
     throw error("problem " + name + ": T=" + std::to_string(p.T) + " needs " +
                 std::to_string(bytes) + " bytes of workspace, which cannot be allocated");
@@ -212,7 +221,8 @@ std::size_t layer<Real>::workspace_bytes() const {
   for (const auto* v : {&m.matvec_hh, &m.matvec_hh_t, &m.packed_ih,
                         &m.packed_hh, &m.packed_ih_t, &m.packed_hh_t, &m.bias_ih,
                         &m.bias_hh, &m.x, &m.gates, &m.h, &m.c, &m.hidden_n, &m.recurrent,
-                        &m.delta_x, &m.delta_h, &m.dh_carry, &m.dc_carry, &m.dw_scratch})
+                        &m.delta_x, &m.delta_h, &m.dh_carry, &m.dc_carry, &m.dw_scratch,
+                        &m.packed_rows, &m.packed_grad_h, &m.packed_grad_c})
     elements += v->size();
   return elements * sizeof(Real);
 }
@@ -220,7 +230,7 @@ std::size_t layer<Real>::workspace_bytes() const {
 template <class Real>
 void layer<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
                           std::span<const Real> c0, std::span<Real> output, std::span<Real> h_n,
-                          std::span<Real> c_n) {
+                          std::span<Real> c_n, std::span<const std::int64_t> lengths) {
   impl& m = *impl_;
   const bool lstm = m.p.cell == cell::lstm;
   const std::size_t state = m.B * m.H, seq = m.T * state;
@@ -231,62 +241,110 @@ void layer<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
   detail::check_size(where, "output", output.size(), seq, "T×B×H");
   detail::check_size(where, "h_n", h_n.size(), state, "B×H");
   detail::check_size(where, "c_n", c_n.size(), lstm ? state : 0, lstm ? "B×H" : "empty, not LSTM");
+  check_lengths(m.p, lengths, where);
+  m.has_forward = false;
+  const bool uneven = !all_full(m.p, lengths);
+  m.packing.assign(lengths, uneven && RNNSUITE_PLANTED(lengths_finished_updated));
+  const detail::packed_batch& pack = m.packing;
 
-  std::copy(h0.begin(), h0.end(), m.h.begin());
-  if (lstm) std::copy(c0.begin(), c0.end(), m.c.begin());
+  if (!pack.packed) {
+    std::copy(h0.begin(), h0.end(), m.h.begin());
+    if (lstm) std::copy(c0.begin(), c0.end(), m.c.begin());
+  } else {
+    // Row r of the packed states is the caller's row order[r].
+    pack.gather_rows(m.h.data(), h0.data(), m.H);
+    if (lstm) pack.gather_rows(m.c.data(), c0.data(), m.H);
+  }
 
   const kernels::index GH = m.GH;
-  for (kernels::index t0 = 0; t0 < m.T; t0 += m.chunk) {
-    const kernels::index t1 = std::min(m.T, t0 + m.chunk);
+  for (kernels::index t0 = 0; t0 < pack.steps; t0 += m.chunk) {
+    const kernels::index t1 = std::min(pack.steps, t0 + m.chunk);
     // The input projection of the chunk's steps as one GEMM: x·W_ihᵀ + b_ih.
     // x and the output are copied a chunk at a time, each thread its rows, while the rows are
     // in its cache: the chunk's x just before the GEMM reads it, the chunk's h just after the
     // steps wrote it (whole-sequence copies streamed twice T·B·(I + H) values from memory).
-    const kernels::index first_row = t0 * m.B, rows = (t1 - t0) * m.B;
+    const kernels::index first_row = pack.first_row[t0];
+    const kernels::index rows = pack.first_row[t1] - first_row;
     Real* gates = m.gates.data() + first_row * GH;
     detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
       const std::size_t x0 = (first_row + r0) * m.I, x1 = (first_row + r1) * m.I;
-      std::copy(x.begin() + x0, x.begin() + x1, m.x.begin() + x0);
+      if (!pack.packed)
+        std::copy(x.begin() + x0, x.begin() + x1, m.x.begin() + x0);
+      else
+        pack.for_packed_rows(first_row + r0, first_row + r1,
+                             [&](kernels::index t, kernels::index r, kernels::index q) {
+                               std::copy_n(x.data() + (t * m.B + pack.order[r]) * m.I, m.I,
+                                           m.x.data() + q * m.I);
+                             });
       m.k.gemm_packed_onto_row(gates + r0 * GH, GH, m.x.data() + x0, m.I, 1, m.packed_ih_t.data(),
                                m.bias_ih.data(), r1 - r0, GH, m.I);
     });
     for (kernels::index t = t0; t < t1; ++t) m.forward_step(t);
-    detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
-      const std::size_t o0 = (first_row + r0) * m.H, o1 = (first_row + r1) * m.H;
-      std::copy(m.h.begin() + state + o0, m.h.begin() + state + o1, output.begin() + o0);
+    if (!pack.packed) {
+      detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
+        const std::size_t o0 = (first_row + r0) * m.H, o1 = (first_row + r1) * m.H;
+        std::copy(m.h.begin() + state + o0, m.h.begin() + state + o1, output.begin() + o0);
+      });
+      continue;
+    }
+    // Every position (t, sorted row r) of the chunk: its new state, or zero past its length.
+    detail::parallel_for(*m.pool, (t1 - t0) * m.B, 8, 16,
+                         [&](kernels::index p0, kernels::index p1) {
+      for (kernels::index p = p0; p < p1; ++p) {
+        const kernels::index t = t0 + p / m.B, r = p % m.B;
+        Real* to = output.data() + (t * m.B + pack.order[r]) * m.H;
+        if (pack.inside(t, r))
+          std::copy_n(m.h.data() + pack.next_state_row(t, r) * m.H, m.H, to);
+        else
+          std::fill_n(to, m.H, Real(0));
+      }
     });
   }
-  std::copy(m.h.end() - state, m.h.end(), h_n.begin());
-  if (lstm) std::copy(m.c.end() - state, m.c.end(), c_n.begin());
+  // Steps past the longest sequence: nothing ran, the output is zero.
+  std::fill(output.begin() + pack.steps * state, output.end(), Real(0));
+  const std::size_t final_states = pack.first_row[m.T] * m.H;
+  if (!pack.packed) {
+    std::copy(m.h.begin() + final_states, m.h.begin() + final_states + state, h_n.begin());
+    if (lstm) std::copy(m.c.begin() + final_states, m.c.begin() + final_states + state, c_n.begin());
+  } else {
+    pack.scatter_rows(h_n.data(), m.h.data() + final_states, m.H);
+    if (lstm) pack.scatter_rows(c_n.data(), m.c.data() + final_states, m.H);
+  }
   m.has_forward = true;
 }
 
 // Step t: the recurrent product and the pointwise work; the input projection is in gates.
+// Rows [0, B_t) in the packed order (every row with every length T).
 template <class Real>
 void layer<Real>::impl::forward_step(kernels::index t) {
   impl& m = *this;
   const bool lstm = m.p.cell == cell::lstm;
-  const std::size_t state = m.B * m.H;
   const kernels::index GH = m.GH;
-  const std::size_t s0 = t * state, s1 = (t + 1) * state;
+  const kernels::index active = m.packing.active[t], row = m.packing.first_row[t];
+  const std::size_t s0 = row * m.H;  // the states entering step t
   // The recurrent product and the pointwise step of batch rows [b0, b1).
   const bool by_columns = m.recurrent_by_columns;
   auto step_rows = [&](kernels::index b0, kernels::index b1) {
-    const std::size_t r0 = b0 * m.H;
     if (m.B > 1 && !by_columns)
-      m.k.gemm_packed(m.recurrent.data() + b0 * GH, GH, m.h.data() + s0 + r0, m.H, 1,
+      m.k.gemm_packed(m.recurrent.data() + b0 * GH, GH, m.h.data() + s0 + b0 * m.H, m.H, 1,
                       m.packed_hh_t.data(), b1 - b0, GH, m.H, false);
-    kernels::step_forward<Real> step{};
-    step.gates = m.gates.data() + (t * m.B + b0) * GH;
-    step.hidden_n = m.hidden_n.empty() ? nullptr : m.hidden_n.data() + s0 + r0;
-    step.h = m.h.data() + s1 + r0;
-    step.c = lstm ? m.c.data() + s1 + r0 : nullptr;
-    step.recurrent = m.recurrent.data() + b0 * GH;
-    step.bias_hh = m.bias_hh.data();
-    step.h_prev = m.h.data() + s0 + r0;
-    step.c_prev = lstm ? m.c.data() + s0 + r0 : nullptr;
-    step.B = b1 - b0, step.H = m.H;
-    m.k.forward_step(m.p.cell, step);
+    // Rows going on and rows ending at this step write their new states to different places;
+    // each row's arithmetic is the same either way.
+    m.packing.split_at_end(t, b0, b1, [&](kernels::index e0, kernels::index e1,
+                                          kernels::index next) {
+      const std::size_t r0 = e0 * m.H, s1 = next * m.H;
+      kernels::step_forward<Real> step{};
+      step.gates = m.gates.data() + (row + e0) * GH;
+      step.hidden_n = m.hidden_n.empty() ? nullptr : m.hidden_n.data() + s0 + r0;
+      step.h = m.h.data() + s1 + r0;
+      step.c = lstm ? m.c.data() + s1 + r0 : nullptr;
+      step.recurrent = m.recurrent.data() + e0 * GH;
+      step.bias_hh = m.bias_hh.data();
+      step.h_prev = m.h.data() + s0 + r0;
+      step.c_prev = lstm ? m.c.data() + s0 + r0 : nullptr;
+      step.B = e1 - e0, step.H = m.H;
+      m.k.forward_step(m.p.cell, step);
+    });
   };
   if (m.B == 1) {
     // Batch 1: W_hh·h' streaming W_hh's rows, each thread always the same rows (its cache).
@@ -299,16 +357,16 @@ void layer<Real>::impl::forward_step(kernels::index t) {
   } else {
     if (by_columns)
       detail::gemm_by_columns(*m.pool, m.k, m.recurrent.data(), GH, m.h.data() + s0, m.H,
-                              m.packed_hh_t.data(), m.B, GH, m.H, false);
-    detail::parallel_for(*m.pool, m.B, 8, 16, step_rows);
+                              m.packed_hh_t.data(), active, GH, m.H, false);
+    detail::parallel_for(*m.pool, active, 8, 16, step_rows);
   }
 #ifdef RNNSUITE_PLANTED_SLOWDOWN
   // Test-only: a redundant pass over the step's gates, so the regression gate has something to
   // catch. The volatile sink keeps the compiler from dropping it.
   {
     Real sum = 0;
-    const Real* gates = m.gates.data() + t * m.B * GH;
-    for (kernels::index i = 0; i < m.B * GH; ++i) sum += std::exp(gates[i] * Real(1e-3));
+    const Real* gates = m.gates.data() + row * GH;
+    for (kernels::index i = 0; i < active * GH; ++i) sum += std::exp(gates[i] * Real(1e-3));
     volatile Real sink = sum;
     (void)sink;
   }

@@ -8,6 +8,7 @@
 
 #include "kernels/table.hpp"
 #include "mutation.hpp"
+#include "packed_batch.hpp"
 #include "rnn/aligned.hpp"
 #include "rnn/error.hpp"
 #include "rnn/layer.hpp"
@@ -47,11 +48,17 @@ struct layer<Real>::impl {
   aligned_vector<Real> bias_ih;      // GH
   aligned_vector<Real> bias_hh;      // GH
 
-  // Activations kept from forward for backward.
+  // Which rows each step works on and where they are (packed_batch.hpp): every row at every
+  // step unless the last forward had lengths. The activations below are in its packed order:
+  // step t's rows from packing.first_row[t] (t·B with every length T).
+  detail::packed_batch packing;
+
+  // Activations kept from forward for backward; with lengths only the first Σ len_b rows (plus
+  // B final states) are used.
   aligned_vector<Real> x;         // T×B×I (dW_ih needs it; the caller's x need not outlive forward)
   aligned_vector<Real> gates;     // T×B×GH activated gates (LSTM, GRU; Elman's one gate is h)
-  aligned_vector<Real> h;         // (T+1)×B×H: h0, h_1 .. h_T
-  aligned_vector<Real> c;         // (T+1)×B×H, LSTM only: c0, c_1 .. c_T
+  aligned_vector<Real> h;         // (T+1)×B×H: h0, h_1 .. h_T (packed: each step's input states, then h_n)
+  aligned_vector<Real> c;         // (T+1)×B×H, LSTM only: c0, c_1 .. c_T (likewise)
   aligned_vector<Real> hidden_n;  // T×B×H, GRU only: W_hn·h' + b_hn
 
   // Scratch.
@@ -60,6 +67,11 @@ struct layer<Real>::impl {
   aligned_vector<Real> delta_h;    // chunk×B×GH, GRU only: gate deltas of one chunk, h side
   aligned_vector<Real> dh_carry;   // B×H
   aligned_vector<Real> dc_carry;   // B×H, LSTM only
+  // With lengths, backward's per-row data in the packed order, one chunk at a time: the kernels
+  // read and write contiguous rows, the caller's arrays are in its own order.
+  aligned_vector<Real> packed_rows;    // chunk×B×max(I, H): grad_output during the steps, then dx
+  aligned_vector<Real> packed_grad_h;  // chunk×B×H: total dL/dh_t, before it is scattered
+  aligned_vector<Real> packed_grad_c;  // chunk×B×H, LSTM only: total dL/dc_t, likewise
   // threads × k.transposed_a_scratch(max(I, H)), or empty: where dW = δᵀ·x (or δᵀ·h') packs its
   // operands, each thread's own (see packs_weight_gradient_operands).
   aligned_vector<Real> dw_scratch;

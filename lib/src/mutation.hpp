@@ -45,6 +45,10 @@ enum class mutant : int {
   network_dx_overwritten,         // the reverse direction's dx overwrites the forward's (MXNet #17898)
   network_bias_dropped_upper,     // bias gradients zero for layers l > 0 (MXNet #17818)
   network_reverse_dh0_wrong_end,  // the reverse direction's dh0 is the gradient on its h_n
+  // Issue 26's: the bugs of variable-length batches.
+  lengths_finished_updated,  // a finished sequence still steps through the padding (h_n at T-1)
+  lengths_reverse_from_end,  // the reverse direction starts at T-1 instead of len_b - 1
+  lengths_gradient_leak,     // grad_output past a sequence's length reaches its carried dh
   count
 };
 static_assert(static_cast<int>(mutant::count) <= 64, "reached_hooks holds one bit per mutant");

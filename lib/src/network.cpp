@@ -15,6 +15,7 @@
 #include "mutation.hpp"
 #include "random.hpp"
 #include "rnn/error.hpp"
+#include "rnn/lengths.hpp"
 #include "thread_pool.hpp"
 
 namespace rnn {
@@ -40,21 +41,40 @@ void check_optional(const char* where, const char* name, std::size_t actual, std
   if (actual != 0) check_size(where, name, actual, expected, shape);
 }
 
-// dst (T×B×width) = src (T×B×width) in reverse time order.
+// The reverse direction's step t of sequence b is time len_b-1-t (lengths: B of them, or null for
+// every sequence T steps). Past its length, the same time: there the block's output and
+// gradients are zero and its input is not read. Its own inverse, so it maps either way.
+std::size_t reversed_time(std::size_t t, std::size_t b, std::size_t T,
+                          const std::int64_t* lengths) {
+  const std::size_t len = lengths ? static_cast<std::size_t>(lengths[b]) : T;
+  return t < len ? len - 1 - t : t;
+}
+
+// dst (T×B×width) = src (T×B×width) in the reverse direction's order of steps.
 template <class Real>
-void reverse_time(Real* dst, const Real* src, std::size_t T, std::size_t step) {
+void reverse_time(Real* dst, const Real* src, std::size_t T, std::size_t B, std::size_t width,
+                  const std::int64_t* lengths) {
+  const std::size_t step = B * width;
+  if (!lengths) {  // every sequence reversed whole: one copy per step
+    for (std::size_t t = 0; t < T; ++t)
+      std::copy(src + (T - 1 - t) * step, src + (T - t) * step, dst + t * step);
+    return;
+  }
   for (std::size_t t = 0; t < T; ++t)
-    std::copy(src + (T - 1 - t) * step, src + (T - t) * step, dst + t * step);
+    for (std::size_t b = 0; b < B; ++b) {
+      const Real* from = src + (reversed_time(t, b, T, lengths) * B + b) * width;
+      std::copy(from, from + width, dst + (t * B + b) * width);
+    }
 }
 
 // Columns [d·H, (d+1)·H) of the T×B×(D·H) sequence `wide` from or into the T×B×H sequence
-// `narrow`, whose step t is time T-1-t when `reversed`.
+// `narrow`, in the reverse direction's order of steps when `reversed` (reversed_time).
 template <class Real>
 void scatter_columns(Real* wide, const Real* narrow, std::size_t T, std::size_t B, std::size_t H,
-                     std::size_t D, std::size_t d, bool reversed) {
+                     std::size_t D, std::size_t d, bool reversed, const std::int64_t* lengths) {
   for (std::size_t t = 0; t < T; ++t) {
-    const std::size_t time = reversed ? T - 1 - t : t;
     for (std::size_t b = 0; b < B; ++b) {
+      const std::size_t time = reversed ? reversed_time(t, b, T, lengths) : t;
       const Real* from = narrow + (t * B + b) * H;
       std::copy(from, from + H, wide + (time * B + b) * D * H + d * H);
     }
@@ -63,10 +83,10 @@ void scatter_columns(Real* wide, const Real* narrow, std::size_t T, std::size_t 
 
 template <class Real>
 void gather_columns(Real* narrow, const Real* wide, std::size_t T, std::size_t B, std::size_t H,
-                    std::size_t D, std::size_t d, bool reversed) {
+                    std::size_t D, std::size_t d, bool reversed, const std::int64_t* lengths) {
   for (std::size_t t = 0; t < T; ++t) {
-    const std::size_t time = reversed ? T - 1 - t : t;
     for (std::size_t b = 0; b < B; ++b) {
+      const std::size_t time = reversed ? reversed_time(t, b, T, lengths) : t;
       const Real* from = wide + (time * B + b) * D * H + d * H;
       std::copy(from, from + H, narrow + (t * B + b) * H);
     }
@@ -164,7 +184,16 @@ struct network<Real>::impl {
   aligned_vector<Real> block_dx[2];        // T×B×max(I, D·H): a direction's dL/d(input), D = 2
   aligned_vector<Real> reverse_grad_h;     // T×B×H: the reverse block's grad_h in its step order
   aligned_vector<Real> reverse_grad_c;     // T×B×H: the same for grad_c, LSTM
+  // The last forward's lengths (B), which backward follows; `uneven` when given and not all T.
+  std::vector<std::int64_t> lengths;
+  bool uneven = false;
   bool has_forward = false;
+
+  // Where the reverse direction's steps are in time (reversed_time): each sequence from its own
+  // end, or null for the whole T steps (lengths_reverse_from_end: the padded sequence reversed).
+  const std::int64_t* reverse_lengths() const {
+    return uneven && !RNNSUITE_PLANTED(lengths_reverse_from_end) ? lengths.data() : nullptr;
+  }
 
   std::size_t input_width(std::size_t l) const { return l == 0 ? I : D * H; }
 
@@ -234,6 +263,7 @@ network<Real>::network(const problem& p, std::span<const Real> parameters, layer
     m->reverse_grad_h.resize(seq);
     if (p.cell == cell::lstm) m->reverse_grad_c.resize(seq);
   }
+  m->lengths.resize(m->B);
   impl_ = std::move(m);
 }
 
@@ -271,7 +301,8 @@ std::size_t network<Real>::workspace_bytes() const {
 template <class Real>
 void network<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
                             std::span<const Real> c0, std::span<Real> output,
-                            std::span<Real> h_n, std::span<Real> c_n) {
+                            std::span<Real> h_n, std::span<Real> c_n,
+                            std::span<const std::int64_t> lengths) {
   impl& m = *impl_;
   const char* where = "network::forward";
   const bool lstm = m.p.cell == cell::lstm;
@@ -283,7 +314,11 @@ void network<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
   check_size(where, "output", output.size(), T * B * D * H, "T×B×(D·H)");
   check_size(where, "h_n", h_n.size(), states, "(L·D)×B×H");
   check_size(where, "c_n", c_n.size(), lstm ? states : 0, lstm ? "(L·D)×B×H" : "empty, not LSTM");
+  check_lengths(m.p, lengths, where);
   m.has_forward = false;
+  m.uneven = !all_full(m.p, lengths);
+  if (m.uneven) std::copy(lengths.begin(), lengths.end(), m.lengths.begin());
+  const std::int64_t* reverse_lengths = m.reverse_lengths();
   std::span<const Real> input = x;
   for (std::size_t l = 0; l < L; ++l) {
     const bool last = l + 1 == L;
@@ -294,14 +329,16 @@ void network<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
       auto own = [&](auto s) { return s.empty() ? s : s.subspan(k * state, state); };
       std::span<const Real> block_input = input;
       if (d == 1 && !RNNSUITE_PLANTED(network_reverse_forward_order)) {
-        reverse_time(m.reversed_input.data(), input.data(), T, B * width);
+        reverse_time(m.reversed_input.data(), input.data(), T, B, width, reverse_lengths);
         block_input = std::span<const Real>(m.reversed_input.data(), T * B * width);
       }
       // One direction writes its h_t straight into the layer's output; two interleave them.
       std::span<Real> block_output = D == 1 ? layer_output : std::span<Real>(m.block_output[d]);
-      m.blocks[k].forward(block_input, own(h0), own(c0), block_output, own(h_n), own(c_n));
+      m.blocks[k].forward(block_input, own(h0), own(c0), block_output, own(h_n), own(c_n),
+                          lengths);
       if (D == 2)
-        scatter_columns(layer_output.data(), block_output.data(), T, B, H, D, d, d == 1);
+        scatter_columns(layer_output.data(), block_output.data(), T, B, H, D, d, d == 1,
+                        reverse_lengths);
     });
     input = layer_output;
   }
@@ -325,6 +362,11 @@ void network<Real>::backward(std::span<const Real> grad_output, std::span<const 
                 format_problem(m.p) +
                 "), which has no meaning: the reverse direction's last steps are the sequence's "
                 "first; use steps = 0");
+  if (m.uneven && steps != 0 && steps < m.p.T)
+    throw error("network::backward: steps = " + std::to_string(steps) + " < T = " +
+                std::to_string(m.p.T) + " asks truncated BPTT after a forward with lengths (" +
+                format_problem(m.p) + "), which is not supported: a sequence's last steps are "
+                "not the batch's; use steps = 0");
   check_size(where, "grad_output", grad_output.size(), T * B * D * H, "T×B×(D·H)");
   check_optional(where, "grad_h_n", grad_h_n.size(), states, "(L·D)×B×H or empty");
   check_size(where, "grad_c_n", lstm ? 0 : grad_c_n.size(), 0, "empty, not LSTM");
@@ -339,6 +381,7 @@ void network<Real>::backward(std::span<const Real> grad_output, std::span<const 
   check_size(where, "grads.c", lstm ? 0 : grads.c.size(), 0, "empty, not LSTM");
   check_optional(where, "grads.c", grads.c.size(), L * D * seq, "(L·D)×T×B×H or empty");
 
+  const std::int64_t* reverse_lengths = m.reverse_lengths();
   std::span<const Real> upstream = grad_output;  // dL/d(layer l's output), T×B×(D·H)
   for (std::size_t l = L; l-- > 0;) {
     const std::size_t width = m.input_width(l);
@@ -352,7 +395,8 @@ void network<Real>::backward(std::span<const Real> grad_output, std::span<const 
       auto own_sequence = [&](std::span<Real> s) { return s.empty() ? s : s.subspan(k * seq, seq); };
       std::span<const Real> block_upstream = upstream;
       if (D == 2) {
-        gather_columns(m.block_grad_output[d].data(), upstream.data(), T, B, H, D, d, d == 1);
+        gather_columns(m.block_grad_output[d].data(), upstream.data(), T, B, H, D, d, d == 1,
+                       reverse_lengths);
         block_upstream = m.block_grad_output[d];
       }
       const parameter_gradients_view<Real> params = block_gradients(m.p, grads.parameters,
@@ -375,27 +419,37 @@ void network<Real>::backward(std::span<const Real> grad_output, std::span<const 
         if (at_end.empty()) std::fill(g.h0.begin(), g.h0.end(), Real(0));
         else std::copy(at_end.begin(), at_end.end(), g.h0.begin());
       }
-      if (d == 1 && !h_target.empty()) reverse_time(h_target.data(), g.h.data(), T, B * H);
-      if (d == 1 && !c_target.empty()) reverse_time(c_target.data(), g.c.data(), T, B * H);
+      if (d == 1 && !h_target.empty())
+        reverse_time(h_target.data(), g.h.data(), T, B, H, reverse_lengths);
+      if (d == 1 && !c_target.empty())
+        reverse_time(c_target.data(), g.c.data(), T, B, H, reverse_lengths);
       if (l > 0 && RNNSUITE_PLANTED(network_bias_dropped_upper)) {
         std::fill(params.bias_ih.begin(), params.bias_ih.end(), Real(0));
         std::fill(params.bias_hh.begin(), params.bias_hh.end(), Real(0));
       }
     });
     // The two directions read the same input: its gradient is their sum, the reverse block's
-    // step t being time T-1-t.
+    // step t being time T-1-t (len_b-1-t with lengths: reversed_time).
     if (D == 2 && !input_grad.empty()) {
-      const std::size_t step = B * width;
       const Real* forward_dx = m.block_dx[0].data();
       const Real* reverse_dx = m.block_dx[1].data();
-      for (std::size_t t = 0; t < T; ++t) {
-        const Real* a = forward_dx + t * step;
-        const Real* b = reverse_dx + (T - 1 - t) * step;
-        Real* out = input_grad.data() + t * step;
+      // `rows` rows of width values from time t: the whole step, or one sequence's row.
+      auto add = [&](std::size_t t, std::size_t reverse_t, std::size_t b, std::size_t rows) {
+        const std::size_t n = rows * width;
+        const Real* a = forward_dx + (t * B + b) * width;
+        const Real* r = reverse_dx + (reverse_t * B + b) * width;
+        Real* out = input_grad.data() + (t * B + b) * width;
         if (RNNSUITE_PLANTED(network_dx_overwritten))
-          std::copy_n(b, step, out);
+          std::copy_n(r, n, out);
         else
-          for (std::size_t i = 0; i < step; ++i) out[i] = a[i] + b[i];
+          for (std::size_t i = 0; i < n; ++i) out[i] = a[i] + r[i];
+      };
+      for (std::size_t t = 0; t < T; ++t) {
+        if (!reverse_lengths) {
+          add(t, T - 1 - t, 0, B);
+          continue;
+        }
+        for (std::size_t b = 0; b < B; ++b) add(t, reversed_time(t, b, T, reverse_lengths), b, 1);
       }
     }
     upstream = input_grad;

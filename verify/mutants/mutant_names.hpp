@@ -86,6 +86,15 @@ inline constexpr std::array<mutant_info, static_cast<int>(mutant::count)> all_mu
      "bias gradients zero for layers l > 0 (MXNet #17818)", "network.cpp"},
     {mutant::network_reverse_dh0_wrong_end, "network_reverse_dh0_wrong_end", "networks",
      "the reverse direction's dh0 taken from the wrong end: the gradient on its h_n", "network.cpp"},
+    {mutant::lengths_finished_updated, "lengths_finished_updated", "lengths",
+     "a finished sequence still steps through the padded steps: h_n, c_n are its state at T−1",
+     "layer.cpp"},
+    {mutant::lengths_reverse_from_end, "lengths_reverse_from_end", "lengths",
+     "the reverse direction starts at T−1 (the whole padded sequence reversed), not len_b − 1",
+     "network.cpp"},
+    {mutant::lengths_gradient_leak, "lengths_gradient_leak", "lengths",
+     "grad_output at t ≥ len_b is added into the finished sequence's carried dL/dh",
+     "layer_backward.cpp"},
 }};
 
 static_assert(

@@ -72,11 +72,18 @@ class layer {
 
   // x: T×B×I, h0: B×H, c0: B×H (LSTM; empty otherwise). Writes output: T×B×H (every h_t),
   // h_n: B×H, c_n: B×H (LSTM; empty otherwise), and keeps what backward needs.
+  // lengths: B sequence lengths in [1, T], any order (rnn/lengths.hpp's packed semantics: steps
+  // t >= len_b leave sequence b's state as it was and output zero; h_n, c_n are its state after
+  // step len_b - 1); empty = every sequence T steps. The work is proportional to Σ len_b. The
+  // next backward follows the same lengths.
   void forward(std::span<const Real> x, std::span<const Real> h0, std::span<const Real> c0,
-               std::span<Real> output, std::span<Real> h_n, std::span<Real> c_n);
+               std::span<Real> output, std::span<Real> h_n, std::span<Real> c_n,
+               std::span<const std::int64_t> lengths = {});
 
   // Backpropagation through the last `steps` steps of the last forward (0 = all T; steps < T is
-  // truncated BPTT: earlier steps receive no gradient, and dh0, dc0 are zero).
+  // truncated BPTT: earlier steps receive no gradient, and dh0, dc0 are zero; refused after a
+  // forward with lengths). With lengths, grad_output at t >= len_b is ignored, and grads.x,
+  // grads.h and grads.c are zero there.
   // grad_output: T×B×H upstream dL/dh_t (zeros allowed); grad_h_n, grad_c_n: B×H on the final
   // states (empty = zero; grad_c_n only for LSTM).
   void backward(std::span<const Real> grad_output, std::span<const Real> grad_h_n,

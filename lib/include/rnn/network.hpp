@@ -83,14 +83,19 @@ class network {
   std::size_t workspace_bytes() const;
 
   // x: T×B×I; h0, c0: (L·D)×B×H (c0 for LSTM, empty otherwise). Writes output: T×B×(D·H), the
-  // last layer's; h_n, c_n: (L·D)×B×H (c_n for LSTM, empty otherwise).
+  // last layer's; h_n, c_n: (L·D)×B×H (c_n for LSTM, empty otherwise). lengths: as
+  // layer::forward's (empty = all T); the reverse direction of sequence b starts at len_b - 1.
   void forward(std::span<const Real> x, std::span<const Real> h0, std::span<const Real> c0,
-               std::span<Real> output, std::span<Real> h_n, std::span<Real> c_n);
+               std::span<Real> output, std::span<Real> h_n, std::span<Real> c_n,
+               std::span<const std::int64_t> lengths = {});
 
   // grad_output: T×B×(D·H) upstream dL/d(output) (zeros allowed); grad_h_n, grad_c_n:
   // (L·D)×B×H on the final states (empty = zero; grad_c_n only for LSTM). `steps` < T is
   // truncated BPTT through every layer's last `steps` steps, for D = 1 only (the reverse
   // direction's last steps are the sequence's first: no truncation means that); 0 = all T.
+  // After a forward with lengths: as layer::backward's (grad_output past a sequence's length
+  // ignored, dx and each block's dL/dh_t, dL/dc_t zero there, truncation refused); the reverse
+  // block's dL/dh_t is at time t, its step len_b - 1 - t.
   void backward(std::span<const Real> grad_output, std::span<const Real> grad_h_n,
                 std::span<const Real> grad_c_n, network_gradients_view<Real> grads,
                 std::int64_t steps = 0);
