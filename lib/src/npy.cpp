@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <type_traits>
 
 #include "rnn/error.hpp"
 
@@ -15,6 +16,7 @@ constexpr char magic[] = "\x93NUMPY";
 
 template <class Real>
 constexpr const char* dtype_of() {
+  if constexpr (std::is_integral_v<Real>) return "<i8";
   return sizeof(Real) == 4 ? "<f4" : "<f8";
 }
 
@@ -63,5 +65,7 @@ template void write_npy<float>(const std::filesystem::path&, std::span<const std
                                std::span<const float>);
 template void write_npy<double>(const std::filesystem::path&, std::span<const std::size_t>,
                                 std::span<const double>);
+template void write_npy<std::int64_t>(const std::filesystem::path&, std::span<const std::size_t>,
+                                      std::span<const std::int64_t>);
 
 }  // namespace rnn

@@ -144,10 +144,12 @@ npy_array parse_npy(std::span<const unsigned char> bytes, const std::string& nam
   if (!have_descr || !have_order || !have_shape)
     bad(name, std::string("header lacks '") +
                   (!have_descr ? "descr" : !have_order ? "fortran_order" : "shape") + "'");
-  if (out.dtype.size() == 3 && out.dtype[0] == '>' && out.dtype[1] == 'f')
-    bad(name, "dtype '" + out.dtype + "' is big-endian; only little-endian <f4 and <f8 are read");
-  if (out.dtype != "<f4" && out.dtype != "<f8")
-    bad(name, "dtype '" + printable(out.dtype) + "' is not float32 (<f4) or float64 (<f8)");
+  if (out.dtype.size() == 3 && out.dtype[0] == '>' && (out.dtype[1] == 'f' || out.dtype[1] == 'i'))
+    bad(name, "dtype '" + out.dtype +
+                  "' is big-endian; only little-endian <f4, <f8, <i4 and <i8 are read");
+  if (out.dtype != "<f4" && out.dtype != "<f8" && !out.is_integer())
+    bad(name, "dtype '" + printable(out.dtype) +
+                  "' is not float32 (<f4), float64 (<f8), int32 (<i4) or int64 (<i8)");
   if (fortran) bad(name, "Fortran order; only C order (fortran_order False) is read");
 
   std::uint64_t count = 1;
@@ -155,7 +157,7 @@ npy_array parse_npy(std::span<const unsigned char> bytes, const std::string& nam
     if (d != 0 && count > max_elements / d) bad(name, "the shape holds more than 2^40 elements");
     count *= d;
   }
-  const std::size_t width = out.dtype == "<f4" ? 4 : 8;
+  const std::size_t width = out.dtype == "<f4" || out.dtype == "<i4" ? 4 : 8;
   const std::size_t data_at = header_at + header_len;
   const std::uint64_t present = all.size() - data_at;
   if (present < count * width)
@@ -163,18 +165,19 @@ npy_array parse_npy(std::span<const unsigned char> bytes, const std::string& nam
                   std::to_string(count * width) + " bytes), the file has " +
                   std::to_string(present) + " bytes");
   if (present > count * width) bad(name, "trailing bytes after the data");
-  out.values.resize(count);
   const char* data = all.data() + data_at;
   // x86-64 is little-endian, the order the dtype declares.
-  for (std::uint64_t k = 0; k < count; ++k) {
-    if (width == 4) {
-      float v;
-      std::memcpy(&v, data + 4 * k, 4);
-      out.values[k] = v;
-    } else {
-      std::memcpy(&out.values[k], data + 8 * k, 8);
+  auto each = [&](auto value, auto& into) {
+    into.resize(count);
+    for (std::uint64_t k = 0; k < count; ++k) {
+      std::memcpy(&value, data + sizeof(value) * k, sizeof(value));
+      into[k] = value;
     }
-  }
+  };
+  if (out.dtype == "<f4") each(float(), out.values);
+  else if (out.dtype == "<f8") each(double(), out.values);
+  else if (out.dtype == "<i4") each(std::int32_t(), out.integers);
+  else each(std::int64_t(), out.integers);
   return out;
 }
 

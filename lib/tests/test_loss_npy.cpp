@@ -89,8 +89,8 @@ TEST_F(npy_file, corrupt_and_truncated_files_are_errors) {
   expect_error("XNUMPY" + good.substr(6), "bad magic");
   expect_error(good + "xx", "trailing bytes");
   std::string other_dtype = good;
-  other_dtype.replace(other_dtype.find("<f8"), 3, "<i8");
-  expect_error(other_dtype, "dtype '<i8'");
+  other_dtype.replace(other_dtype.find("<f8"), 3, "<u8");
+  expect_error(other_dtype, "dtype '<u8'");
   auto with_header = [&](const std::string& header, std::size_t data_bytes = 32) {
     std::string h = header;
     while ((10 + h.size() + 1) % 64 != 0) h += ' ';
