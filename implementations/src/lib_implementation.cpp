@@ -45,7 +45,10 @@ class lib_instance final : public instance<Real> {
   }
 
   void forward(sequence_inputs<Real> in, sequence_outputs<Real> out) override {
-    layer_.forward(in.x, in.h0, in.c0, out.output, out.h_n, out.c_n);
+    if (streams() && !in.lengths.empty())
+      throw rnn::error("lib: the streaming k1/k2 schedule runs every sequence T steps; it takes "
+                       "no lengths");
+    layer_.forward(in.x, in.h0, in.c0, out.output, out.h_n, out.c_n, in.lengths);
     if (streams()) x_ = copy_of(in.x), h0_ = copy_of(in.h0), c0_ = copy_of(in.c0);
   }
 
@@ -85,7 +88,7 @@ class lib_network_instance final : public network_instance<Real> {
   lib_network_instance(const rnn::problem& p, std::span<const Real> params, const run_options& o)
       : network_(p, params, layer_options_of(o)) {}
   void forward(sequence_inputs<Real> in, sequence_outputs<Real> out) override {
-    network_.forward(in.x, in.h0, in.c0, out.output, out.h_n, out.c_n);
+    network_.forward(in.x, in.h0, in.c0, out.output, out.h_n, out.c_n, in.lengths);
   }
   void backward(upstream_gradients<Real> up, rnn::network_gradients_view<Real> grads,
                 std::int64_t steps) override {
@@ -109,7 +112,7 @@ class lib_implementation final : public implementation {
   lib_implementation() {
     caps_.cells.assign(std::begin(rnn::all_cells), std::end(rnn::all_cells));
     caps_.precisions = {rnn::precision::f32, rnn::precision::f64};
-    caps_.per_step_gradients = caps_.truncation = caps_.streaming = true;
+    caps_.per_step_gradients = caps_.truncation = caps_.streaming = caps_.lengths = true;
     // lib/tests/test_layer_threads.cpp: every thread count gives one thread's bits.
     caps_.deterministic = caps_.thread_invariant = true;
     caps_.isas = rnn::available_isas();
@@ -121,6 +124,10 @@ class lib_implementation final : public implementation {
     if (rnn::is_network(p) && o.streaming.k1 > 0)
       return "the streaming k1/k2 schedule runs single layers; " + rnn::format_problem(p) +
              " is a network";
+    // rnn::layer refuses truncation after a forward with lengths; streaming is truncation.
+    if (rnn::has_lengths(p) && o.streaming.k1 > 0)
+      return "the streaming k1/k2 schedule takes no sequence lengths; " + rnn::format_problem(p) +
+             " has them";
     return std::nullopt;
   }
   std::unique_ptr<instance<float>> prepare(const rnn::problem& p,

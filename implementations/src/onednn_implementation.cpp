@@ -59,6 +59,14 @@ void check_backward_request(std::int64_t steps, bool per_step_gradients) {
                   "dh0 and dc0");
 }
 
+// Lengths reach a forward only past unsupported() (caps.lengths is false): refused, never padded.
+void refuse_lengths(const sequence_inputs<float>& in) {
+  if (!in.lengths.empty())
+    throw failure(failure::kind::unsupported,
+                  "onednn: no sequence lengths (oneDNN has no length input; it would run every "
+                  "sequence T steps)");
+}
+
 class onednn_instance final : public instance<float> {
  public:
   onednn_instance(const rnn::problem& p, rnn::parameters_view<float> params, int threads)
@@ -66,6 +74,7 @@ class onednn_instance final : public instance<float> {
         primitives_(make_primitives<onednn::rnn_primitives>(p, threads, params)) {}
 
   void forward(sequence_inputs<float> in, sequence_outputs<float> out) override {
+    refuse_lengths(in);
     const openmp_threads scope(threads_);
     primitives_->forward(in, out);
   }
@@ -94,6 +103,7 @@ class onednn_network_instance final : public network_instance<float> {
         primitives_(make_primitives<onednn::network_primitives>(p, threads, parameters)) {}
 
   void forward(sequence_inputs<float> in, sequence_outputs<float> out) override {
+    refuse_lengths(in);
     const openmp_threads scope(threads_);
     primitives_->forward(in, out);
   }
@@ -138,6 +148,8 @@ class onednn_implementation final : public implementation {
     if (options.streaming.k1 > 0)
       return "oneDNN has no streaming truncated-BPTT schedule (its backward runs through all T "
              "steps)";
+    if (rnn::has_lengths(p))
+      return "oneDNN has no sequence-length input (its users pad every sequence to T)";
     return std::nullopt;
   }
 

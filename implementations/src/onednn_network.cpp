@@ -88,7 +88,7 @@ void network_primitives::forward(sequence_inputs<float> in, sequence_outputs<flo
     const group& g = s.groups[i];
     const std::span<float> output =
         i + 1 == s.groups.size() ? out.output : std::span<float>(s.between[i]);
-    s.primitives[i]->forward({input, rows(in.h0, g, block), rows(in.c0, g, block)},
+    s.primitives[i]->forward({input, rows(in.h0, g, block), rows(in.c0, g, block), {}},
                              {output, rows(out.h_n, g, block), rows(out.c_n, g, block)});
     input = output;
   }

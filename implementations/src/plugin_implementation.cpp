@@ -104,6 +104,9 @@ class plugin_implementation final : public implementation {
       return "it does not support " + std::string(rnn::precision_name(p.precision));
     if (o.streaming.k1 > 0 && !(c.flags & RNNSUITE_CAP_STREAMING))
       return std::string("it does not support the streaming k1/k2 schedule");
+    if (rnn::has_lengths(p))
+      return "the plugin C ABI (version 1) has no sequence lengths; " + rnn::format_problem(p) +
+             " has sequences of different lengths";
     const std::pair<const char*, std::pair<std::int64_t, std::int64_t>> sizes[] = {
         {"T", {p.T, c.max_T}}, {"B", {p.B, c.max_B}}, {"I", {p.I, c.max_I}}, {"H", {p.H, c.max_H}}};
     for (const auto& [field, value_limit] : sizes)
@@ -130,6 +133,10 @@ class caps_checked_instance final : public instance<Real> {
       : inner_(std::move(inner)), who_(std::move(who)), truncation_(caps.truncation),
         per_step_gradients_(caps.per_step_gradients), problem_(p) {}
   void forward(sequence_inputs<Real> in, sequence_outputs<Real> out) override {
+    // The ABI cannot carry them: refused, never run as if every sequence were T steps.
+    if (!in.lengths.empty())
+      throw failure(failure::kind::unsupported,
+                    who_ + ": the plugin C ABI (version 1) has no sequence lengths");
     inner_->forward(in, out);
   }
   void backward(upstream_gradients<Real> up, rnn::gradients_view<Real> grads,

@@ -63,7 +63,7 @@ run_result<Real> run(const rnn::problem& p, const run_options& o, std::int64_t s
   if (through_concept) {
     const auto lib = make_lib_implementation();
     auto instance = lib->prepare(p, params, o);
-    instance->forward({x, h0, c0}, {r.output, r.h_n, r.c_n});
+    instance->forward({x, h0, c0, {}}, {r.output, r.h_n, r.c_n});
     instance->backward({up, streaming ? std::span<const Real>() : up_h,
                         streaming ? std::span<const Real>() : up_c},
                        grads, steps);
@@ -162,6 +162,38 @@ TEST(LibImplementationCaps, ClaimsEverything) {
   EXPECT_EQ(lib->caps().precisions.size(), 2u);
   EXPECT_TRUE(lib->caps().per_step_gradients && lib->caps().truncation && lib->caps().streaming);
   EXPECT_FALSE(lib->unsupported(rnn::problem{}, run_options{}).has_value());
+}
+
+// The adapter hands the lengths to rnn::layer and rnn::network: the same bits as calling them
+// directly, zero output at the padded steps; the streaming schedule (truncation) takes none.
+TEST(LibImplementationCaps, PassesTheLengthsOn) {
+  const auto lib = open_implementation("lib");
+  EXPECT_TRUE(lib->caps().lengths);
+  const std::vector<std::int64_t> lengths{1, 5, 3};
+  for (const char* d : {"gru_t5_b3_i4_h6_lenx_f64", "gru_t5_b3_i4_h6_l2_bi_lenx_f64"}) {
+    SCOPED_TRACE(d);
+    const rnn::problem p = rnn::parse_problem(d);
+    const rnn::network_sizes n = rnn::network_sizes_of(p);
+    const auto params = seeded<double>(n.parameters, 1), x = seeded<double>(n.x, 2),
+               h0 = seeded<double>(n.state, 3);
+    rnn::aligned_vector<double> output(n.output), h_n(n.state), direct(n.output), direct_h_n(n.state);
+    rnn::network<double> network(p, params);
+    network.forward(x, h0, {}, direct, direct_h_n, {}, lengths);
+    if (rnn::is_network(p)) {
+      lib->prepare_network(p, std::span<const double>(params), {})
+          ->forward({x, h0, {}, lengths}, {output, h_n, {}});
+    } else {
+      lib->prepare(p, rnn::block_parameters<double>(p, std::span<const double>(params), 0), {})
+          ->forward({x, h0, {}, lengths}, {output, h_n, {}});
+    }
+    expect_same_bits(output, direct, "output");
+    expect_same_bits(h_n, direct_h_n, "h_n");
+    const std::size_t row = n.output / (5 * 3);  // one batch row of one step
+    for (std::size_t j = 0; j < row; ++j) EXPECT_EQ(output[(1 * 3 + 0) * row + j], 0.0);
+  }
+  run_options streaming;
+  streaming.streaming = {2, 3};
+  EXPECT_TRUE(lib->unsupported(rnn::parse_problem("lstm_t6_b3_i2_h3_lenx_f32"), streaming));
 }
 
 TEST(Registry, UnknownNameIsNamed) {

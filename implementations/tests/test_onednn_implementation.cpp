@@ -64,7 +64,7 @@ run_result run(const implementation& implementation, const rnn::problem& p,
   r.x.resize(n.x), r.h0.resize(n.state), r.c0.resize(cell_state);
   run_options options;
   auto instance = implementation.prepare(p, d.params.view(), options);
-  instance->forward({d.in.x, d.in.h0, d.in.c0}, {r.output, r.h_n, r.c_n});
+  instance->forward({d.in.x, d.in.h0, d.in.c0, {}}, {r.output, r.h_n, r.c_n});
   for (int pass = 0; pass < backward_passes; ++pass)
     instance->backward({d.grad_output, d.grad_h_n, d.grad_c_n},
                        {r.w_ih, r.w_hh, r.b_ih, r.b_hh, r.x, r.h0, r.c0, {}, {}});
@@ -125,7 +125,7 @@ TEST_P(onednn_against_lib, every_output_and_gradient_agrees) {
   const auto onednn = make_onednn_implementation();
   const auto lib = make_lib_implementation();
   // Odd sizes (vector tails), and batch 1 (lib's matrix-vector path).
-  for (const rnn::problem p : {rnn::problem{GetParam(), 5, 3, 6, 7, rnn::precision::f32},
+  for (const rnn::problem& p : {rnn::problem{GetParam(), 5, 3, 6, 7, rnn::precision::f32},
                                rnn::problem{GetParam(), 4, 1, 9, 5, rnn::precision::f32}}) {
     const problem_inputs d = make_inputs(p, 11);
     expect_agreement(p, run(*onednn, p, d), run(*lib, p, d));
@@ -169,6 +169,30 @@ TEST(onednn_implementation, declines_f64_and_streaming_with_the_reason) {
   EXPECT_FALSE(onednn->unsupported(f32, {}).has_value());
 }
 
+// oneDNN has no length input: a problem with lengths is declined, and lengths handed to a forward
+// anyway are refused rather than run as a padded batch.
+TEST(onednn_implementation, declines_sequence_lengths_with_the_reason) {
+  const auto onednn = make_onednn_implementation();
+  EXPECT_FALSE(onednn->caps().lengths);
+  for (const char* d : {"lstm_t4_b3_i3_h5_lenx_f32", "gru_t4_b3_i3_h5_l2_bi_lenu7_f32"}) {
+    const auto why = onednn->unsupported(rnn::parse_problem(d), {});
+    ASSERT_TRUE(why.has_value()) << d;
+    EXPECT_NE(why->find("length"), std::string::npos) << *why;
+  }
+  const rnn::problem p{rnn::cell::elman_tanh, 4, 3, 3, 5, rnn::precision::f32};
+  const rnn::parameters<float> params = rnn::make_parameters<float>(p, {});
+  const auto instance = onednn->prepare(p, params.view(), {});
+  const rnn::inputs<float> in = rnn::make_inputs<float>(p, 3);
+  rnn::aligned_vector<float> output(4 * 3 * 5), h_n(3 * 5);
+  const std::vector<std::int64_t> lengths{1, 4, 2};
+  try {
+    instance->forward({in.x, in.h0, {}, lengths}, {output, h_n, {}});
+    FAIL() << "a forward with lengths ran";
+  } catch (const failure& e) {
+    EXPECT_EQ(e.which(), failure::kind::unsupported);
+  }
+}
+
 TEST(onednn_implementation, declines_truncation_and_per_step_gradients_at_backward) {
   const auto onednn = make_onednn_implementation();
   const rnn::problem p{rnn::cell::lstm, 6, 2, 3, 5, rnn::precision::f32};
@@ -176,7 +200,7 @@ TEST(onednn_implementation, declines_truncation_and_per_step_gradients_at_backwa
   const problem_inputs d = make_inputs(p, 3);
   run_result r = run(*onednn, p, d, 0);
   auto instance = onednn->prepare(p, d.params.view(), {});
-  instance->forward({d.in.x, d.in.h0, d.in.c0}, {r.output, r.h_n, r.c_n});
+  instance->forward({d.in.x, d.in.h0, d.in.c0, {}}, {r.output, r.h_n, r.c_n});
   const rnn::gradients_view<float> grads{r.w_ih, r.w_hh, r.b_ih, r.b_hh, r.x, r.h0, r.c0, {}, {}};
   try {
     instance->backward({d.grad_output, d.grad_h_n, d.grad_c_n}, grads, 3);
@@ -251,7 +275,7 @@ TEST(onednn_implementation, leaves_out_dx_when_not_wanted) {
   const run_result all = run(*onednn, p, d);
   run_result r = all;
   auto instance = onednn->prepare(p, d.params.view(), {});
-  instance->forward({d.in.x, d.in.h0, d.in.c0}, {r.output, r.h_n, r.c_n});
+  instance->forward({d.in.x, d.in.h0, d.in.c0, {}}, {r.output, r.h_n, r.c_n});
   instance->backward({d.grad_output, d.grad_h_n, d.grad_c_n},
                      {r.w_ih, r.w_hh, r.b_ih, r.b_hh, {}, r.h0, {}, {}, {}});
   EXPECT_EQ(r.w_ih, all.w_ih);
@@ -282,7 +306,7 @@ TEST(onednn_implementation, leaves_out_the_parameter_gradients_when_not_wanted) 
   const run_result all = run(*onednn, p, d);
   run_result r = all;
   auto instance = onednn->prepare(p, d.params.view(), {});
-  instance->forward({d.in.x, d.in.h0, d.in.c0}, {r.output, r.h_n, r.c_n});
+  instance->forward({d.in.x, d.in.h0, d.in.c0, {}}, {r.output, r.h_n, r.c_n});
   const upstream_gradients<float> up{d.grad_output, d.grad_h_n, d.grad_c_n};
   instance->backward(up, {{}, {}, {}, {}, r.x, r.h0, r.c0, {}, {}});
   std::fill(r.w_ih.begin(), r.w_ih.end(), 0.0f), std::fill(r.b_hh.begin(), r.b_hh.end(), 0.0f);

@@ -71,7 +71,7 @@ network_result run(const implementation& implementation, const rnn::problem& p,
                    floats(parameters_wanted ? n.parameters : 0),
                    floats(n.x),      floats(n.state),      floats(cell_state)};
   auto instance = implementation.prepare_network(p, d.parameters, {});
-  instance->forward({d.x, d.h0, d.c0}, {r.output, r.h_n, r.c_n});
+  instance->forward({d.x, d.h0, d.c0, {}}, {r.output, r.h_n, r.c_n});
   for (int pass = 0; pass < passes; ++pass)
     instance->backward({d.grad_output, d.grad_h_n, d.grad_c_n},
                        {r.parameters, r.x, r.h0, r.c0, {}, {}});
@@ -225,7 +225,7 @@ TEST(onednn_network, one_block_is_the_single_layer_bit_for_bit) {
     floats output(n.sequence), h_n(n.state), c_n(cell_state), w_ih(n.weight_ih),
         w_hh(n.weight_hh), b_ih(n.bias), b_hh(n.bias), x(n.x), h0(n.state), c0(cell_state);
     auto layer = onednn->prepare(p, rnn::block_parameters<float>(p, d.parameters, 0), {});
-    layer->forward({d.x, d.h0, d.c0}, {output, h_n, c_n});
+    layer->forward({d.x, d.h0, d.c0, {}}, {output, h_n, c_n});
     layer->backward({d.grad_output, d.grad_h_n, d.grad_c_n},
                     {w_ih, w_hh, b_ih, b_hh, x, h0, c0, {}, {}});
     const std::string cell(rnn::cell_name(c));
@@ -264,7 +264,7 @@ TEST(onednn_network, backward_overwrites_and_leaves_out_unwanted_parameter_gradi
   const network_result wanted = run(*onednn, p, d);
   network_result r = wanted;
   auto instance = onednn->prepare_network(p, d.parameters, {});
-  instance->forward({d.x, d.h0, d.c0}, {r.output, r.h_n, r.c_n});
+  instance->forward({d.x, d.h0, d.c0, {}}, {r.output, r.h_n, r.c_n});
   const upstream_gradients<float> up{d.grad_output, d.grad_h_n, d.grad_c_n};
   instance->backward(up, {{}, r.x, r.h0, r.c0, {}, {}});
   std::fill(r.parameters.begin(), r.parameters.end(), 0.0f);
@@ -295,7 +295,7 @@ TEST(onednn_network, declines_f64_streaming_truncation_and_per_step_gradients) {
   const network_data d = make_data(p, 43);
   network_result r = run(*onednn, p, d);
   auto instance = onednn->prepare_network(p, d.parameters, {});
-  instance->forward({d.x, d.h0, d.c0}, {r.output, r.h_n, r.c_n});
+  instance->forward({d.x, d.h0, d.c0, {}}, {r.output, r.h_n, r.c_n});
   const upstream_gradients<float> up{d.grad_output, d.grad_h_n, d.grad_c_n};
   floats per_step(rnn::network_sizes_of(p).sequences);
   for (const auto& [steps, h, expected] :

@@ -32,7 +32,7 @@ struct tiny_run {
   std::unique_ptr<instance<float>> prepare(const implementation& impl) {
     return impl.prepare(tiny, rnn::parameters_view<float>{w, w, b, b}, {});
   }
-  void forward(instance<float>& run) { run.forward({x, h0, {}}, {output, h_n, {}}); }
+  void forward(instance<float>& run) { run.forward({x, h0, {}, {}}, {output, h_n, {}}); }
   void backward(instance<float>& run, std::int64_t steps = 0, bool per_step = false) {
     std::vector<float> d_h(per_step ? 4 : 0);
     run.backward({output, {}, {}}, {d_w, d_u, d_b, d_c, {}, {}, {}, d_h, {}}, steps);

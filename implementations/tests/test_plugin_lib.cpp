@@ -57,7 +57,7 @@ results<Real> run(const implementation& impl, const rnn::problem& p, const run_o
   for (std::int64_t steps : {std::int64_t(0), truncated_steps}) {
     if (streaming && steps > 0) break;  // the schedule excludes truncation
     auto output = poisoned(n.sequence), h_n = poisoned(n.state), c_n = poisoned(lstm ? n.state : 0);
-    ran->forward({x, h0, c0}, {output, h_n, c_n});
+    ran->forward({x, h0, c0, {}}, {output, h_n, c_n});
     auto d_ih = poisoned(n.weight_ih), d_hh = poisoned(n.weight_hh);
     auto d_bih = poisoned(n.bias), d_bhh = poisoned(n.bias), d_x = poisoned(n.x);
     auto d_h0 = poisoned(n.state), d_c0 = poisoned(lstm ? n.state : 0);
@@ -156,6 +156,18 @@ TEST(PluginLib, CapsAreLibs) {
   EXPECT_EQ(c.precisions.size(), 2u);
   EXPECT_TRUE(c.per_step_gradients && c.truncation && c.streaming && c.deterministic &&
               c.thread_invariant);
+}
+
+// The plugin ABI (version 1) has no lengths: declined with the reason, never run padded.
+TEST(PluginLib, SequenceLengthsAreDeclined) {
+  const auto plugin = load_plugin(RNNSUITE_TEST_PLUGIN_LIB, {.isolated = false});
+  EXPECT_FALSE(plugin->caps().lengths);
+  const rnn::problem p = rnn::parse_problem("lstm_t4_b3_i3_h5_lenx_f64");
+  const auto why = plugin->unsupported(p, {});
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("no sequence lengths"), std::string::npos) << *why;
+  const rnn::parameters<double> params = rnn::make_parameters<double>(p, {});
+  EXPECT_THROW(plugin->prepare(p, params.view(), {}), failure);
 }
 
 TEST(PluginLib, WrongSizesAreNamed) {

@@ -20,9 +20,9 @@ double baseline_cost(const problem& pr) {
 
 baseline_use baseline_for(const problem& pr) {
   const verify::regime& r = pr.named;
-  // The ordinary gradient check (verify/gradcheck.hpp) runs a single layer.
+  // The ordinary gradient check (verify/gradcheck.hpp) runs a single layer of full sequences.
   if (r.problem.precision != rnn::precision::f64 || r.run.truncated() || r.run.final_state_loss ||
-      rnn::is_network(r.problem))
+      rnn::is_network(r.problem) || rnn::has_lengths(r.problem))
     return baseline_use::not_applicable;
   return baseline_cost(pr) <= baseline_budget ? baseline_use::runs : baseline_use::too_costly;
 }

@@ -129,6 +129,10 @@ gradient_flow trace_gradient_flow(const flow_request& request) {
   gradient_flow flow;
   flow.setup = flow_regime(request);
   const rnn::problem& p = flow.setup.problem;
+  // The trace follows one sequence length; lengths would be silently run as a padded batch.
+  if (rnn::has_lengths(p))
+    throw rnn::error("--problem " + rnn::format_problem(p) +
+                     ": the gradient flow is traced over full sequences; drop the _len field");
   const double macs = 3.0 * double(p.T) * double(p.B) * double(p.G()) * double(p.H) *
                       double(p.I + p.H);
   if (macs * reference_seconds_per_mac > longest_reference_seconds)

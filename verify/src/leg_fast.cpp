@@ -20,7 +20,8 @@ namespace rnnsuite::verify {
 using reference::real50;
 
 struct fast_path_check::state {
-  std::optional<detail::network_check> network;  // a network regime: everything goes there
+  // A network regime, or any with sequences of different lengths: everything goes there.
+  std::optional<detail::network_check> network;
   regime r;  // given data: family "dump", the problem, a plain execution
   reference::gru_form form = reference::gru_form::pytorch;
   detail::format_range range;
@@ -152,7 +153,13 @@ std::optional<std::string> declined_by(const impl::implementation& implementatio
   const impl::capabilities& caps = implementation.caps();
   if (r.run.truncation > 0 && !caps.truncation) return "no truncated backward";
   if (r.run.streaming.k1 > 0 && !caps.streaming) return "no streaming k1/k2 schedule";
-  return implementation.unsupported(r.problem, detail::run_options_of(r.run, std::nullopt));
+  // The implementation's own reason first (oneDNN's, the plugin ABI's), else the capability's:
+  // lengths are never run as a padded batch by one that does not take them.
+  if (auto why = implementation.unsupported(r.problem, detail::run_options_of(r.run, std::nullopt)))
+    return why;
+  if (rnn::has_lengths(r.problem) && !caps.lengths)
+    return implementation.name() + " takes no sequence lengths (capabilities::lengths)";
+  return std::nullopt;
 }
 
 leg_result unsupported_result(const impl::implementation& implementation, const regime& r,
@@ -207,7 +214,8 @@ leg_result run_as(const auto& s, const impl::implementation& implementation,
         const auto run = implementation.prepare(
             p, rnn::parameters_view<F>{w_ih, w_hh, b_ih, b_hh}, options);
         rnn::aligned_vector<F> output(n.sequence), h_n(n.state), c_n(lstm ? n.state : 0);
-        run->forward({x, h0, c0}, {output, h_n, c_n});
+        // A single layer of full sequences (lengths go to network_check): no lengths.
+        run->forward({x, h0, c0, {}}, {output, h_n, c_n});
         run->backward({grad_output, grad_h_n, grad_c_n}, grads, how.truncation);
       }))
     return r;
@@ -224,7 +232,7 @@ leg_result run_as(const auto& s, const impl::implementation& implementation,
 
 fast_path_check::fast_path_check(const regime& r) : state_(std::make_unique<state>()) {
   state_->r = r;
-  if (rnn::is_network(r.problem)) {
+  if (rnn::is_network(r.problem) || rnn::has_lengths(r.problem)) {
     state_->network.emplace(r);
     return;
   }
@@ -241,9 +249,10 @@ fast_path_check::fast_path_check(const given_data& data, const std::string& name
                                  reference::gru_form form)
     : state_(std::make_unique<state>()) {
   state& s = *state_;
-  if (rnn::is_network(data.problem)) {
+  if (rnn::is_network(data.problem) || rnn::has_lengths(data.problem) || !data.lengths.empty()) {
     if (form != reference::gru_form::pytorch)
-      throw rnn::error("fast_path_check: other GRU forms are checked on single layers only");
+      throw rnn::error("fast_path_check: other GRU forms are checked on single layers of full "
+                       "sequences only");
     s.network.emplace(data, name);
     return;
   }

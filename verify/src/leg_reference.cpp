@@ -222,7 +222,9 @@ leg_result finite_differences_in(const regime& r, const std::vector<bool>* only 
 }  // namespace
 
 leg_result check_finite_differences(const regime& r) {
-  if (rnn::is_network(r.problem)) return detail::network_finite_differences(r);
+  // Sequences of different lengths: the packed reference, which the network path runs.
+  if (rnn::is_network(r.problem) || rnn::has_lengths(r.problem))
+    return detail::network_finite_differences(r);
   leg_result res = finite_differences_in<real100>(r);
   // A gradient that vanished below what 100 digits resolve (|g| far under u100·|L|): those checks
   // again in 400 digits, where the floor is far below it, rather than a verdict of MISTRUSTED.
@@ -239,7 +241,8 @@ leg_result check_finite_differences(const regime& r) {
 }
 
 leg_result check_digits(const regime& r) {
-  if (rnn::is_network(r.problem)) return detail::network_check(r).digits();
+  if (rnn::is_network(r.problem) || rnn::has_lengths(r.problem))
+    return detail::network_check(r).digits();
   rnn::problem p = r.problem;
   p.precision = rnn::precision::f64;
   const rnn::parameters<double> params = regime_parameters<double>(r);

@@ -6,6 +6,14 @@
 //   up to T backward steps, so the rounding of (T - s) + (L-1-l)·T steps reaches its step s;
 // - the measured conditioning (50 digits against 100) of every checked slice, which carries any
 //   amplification across layers the model's per-block terms miss.
+// Sequences of different lengths (rnn/lengths.hpp) are graded here too, a single layer's as a
+// one-block network: the truth is the packed reference's (reference/packed.hpp), and the padded
+// steps are checked to be exactly zero (packed_checks.cpp). The depth model keeps the padded
+// batch's bound, T − s backward steps at step s, an upper bound for every sequence (a sequence of
+// length len_b has len_b − s there, its reverse direction t + 1 at time t), rather than a bound
+// per sequence: it only enters √depth, and the measured conditioning raises every slice's
+// tolerance to its own amplification anyway. The cancellation factors ρ are exact per natural
+// time: the padded layout puts every sequence's step at the same row (reference/packed.hpp).
 #include "network_check.hpp"
 
 #include <algorithm>
@@ -15,9 +23,11 @@
 #include <string>
 
 #include "conditioning.hpp"
-#include "reference/network.hpp"
-#include "reference/reference.hpp"
 #include "fast_leg.hpp"
+#include "network_check_state.hpp"
+#include "reference/packed.hpp"
+#include "reference/reference.hpp"
+#include "rnn/lengths.hpp"
 
 namespace rnnsuite::verify::detail {
 
@@ -25,22 +35,6 @@ using reference::real100;
 using reference::real50;
 
 namespace {
-
-// What a check reads: one of the gradients an implementation returns, in lib's layouts.
-enum member : int { params_member, x_member, h0_member, c0_member, h_member, c_member, members };
-
-struct planned_check {
-  std::string block;
-  std::int64_t step;
-  member of;
-  std::size_t at, count;  // the slice [at, at + count) of that member
-  double tolerance, floor;
-  double model_per_u;     // the model's tolerance over the unit roundoff (before measurement)
-};
-
-std::array<const std::vector<double>*, members> members_of(const fast_gradients& g) {
-  return {&g.parameters, &g.x, &g.h0, &g.c0, &g.h, &g.c};
-}
 
 template <class Real>
 std::vector<Real> flat_parameters(const reference::network_gradients<Real>& g) {
@@ -61,28 +55,12 @@ std::vector<Real> exactly(const Values& v) {
   return std::vector<Real>(v.begin(), v.end());
 }
 
-}  // namespace
-
-struct network_check::state {
-  regime r;
-  format_range range;
-  // The rounded data, held in double (exact for float too), in lib's layouts.
-  std::vector<double> params, x, h0, c0, grad_output, grad_h_n, grad_c_n;
-  std::array<std::vector<real50>, members> truth;
-  std::array<std::vector<real100>, members> truth100;
-  std::vector<planned_check> plan;
-  // The forward's truth in 50 and 100 digits: output, h_n, c_n.
-  std::array<std::vector<real50>, 3> forward;
-  std::array<std::vector<real100>, 3> forward100;
-  double dot_length = 1;  // the widest layer's n (tolerance.hpp)
-};
-
-namespace {
-
 // The checks of run(), in order, with their tolerances: per time step every block's dh (dc),
-// then dx; every block's dh0 (dc0); every block's parameters per gate.
+// then dx; every block's dh0 (dc0); every block's parameters per gate; with lengths, the padded
+// steps last. A step where every sequence has ended is only among the padded ones.
 template <class F>
 std::vector<planned_check> plan_checks(const rnn::problem& p,
+                                       const std::vector<std::int64_t>& lengths,
                                        const reference::network_weights<real50>& w,
                                        const reference::network_trajectory<real50>& run,
                                        const std::vector<reference::gradients<real50>>& blocks,
@@ -119,24 +97,25 @@ std::vector<planned_check> plan_checks(const rnn::problem& p,
   auto add = [&](std::string block, std::int64_t step, member of, std::size_t at, std::size_t n,
                  double tolerance, double floor, double dot_length) {
     // Raised to the measured conditioning: the 50-digit slice's error against 100 digits.
-    const std::span<const real50> a = std::span<const real50>(fifty[of]).subspan(at, n);
-    const std::span<const real100> b = std::span<const real100>(hundred[of]).subspan(at, n);
+    planned_check c{std::move(block), step, of, at, n, tolerance, floor, tolerance / u, {}};
+    const std::vector<real50> a = picked(c, fifty[of]);
+    const std::vector<real100> b = picked(c, hundred[of]);
     real100 diff2 = 0, norm2 = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const real100 d = real100(a[i]) - b[i];
       diff2 += d * d, norm2 += b[i] * b[i];
     }
-    const double model_per_u = tolerance / u;
     if (norm2 > 0) {
       const double kappa = reference::to_double(real100(sqrt(diff2 / norm2))) / u50;
-      tolerance = std::max(tolerance, tolerance_constant * u * dot_length * kappa);
+      c.tolerance = std::max(c.tolerance, tolerance_constant * u * dot_length * kappa);
     }
-    plan.push_back({std::move(block), step, of, at, n, tolerance, floor, model_per_u});
+    plan.push_back(std::move(c));
   };
   auto step_of = [&](std::size_t d, std::size_t t) { return std::int64_t(d == 0 ? t : T - 1 - t); };
   for (std::size_t t = 0; t < T; ++t) {
+    if (!any_real_step(lengths, t)) continue;
     for (std::size_t k = 0; k < K; ++k) {
-      const std::string suffix = rnn::block_suffix(p, std::int64_t(k));
+      const std::string suffix = suffix_of(p, k);
       const std::int64_t s = step_of(k % D, t);
       const block_model& m = models[k];
       add("dh" + suffix, std::int64_t(t), h_member, (k * T + t) * S, S, m.model.at_step(s),
@@ -157,7 +136,7 @@ std::vector<planned_check> plan_checks(const rnn::problem& p,
     add("dx", std::int64_t(t), x_member, t * X, X, tolerance, floor, models[0].cond.dot_length);
   }
   for (std::size_t k = 0; k < K; ++k) {
-    const std::string suffix = rnn::block_suffix(p, std::int64_t(k));
+    const std::string suffix = suffix_of(p, k);
     const block_model& m = models[k];
     add("dh0" + suffix, -1, h0_member, k * S, S, m.model.at_step(-1), m.truth_model.at_step(-1),
         m.cond.dot_length);
@@ -168,7 +147,7 @@ std::vector<planned_check> plan_checks(const rnn::problem& p,
   const std::string gates = gate_names(p.cell);
   const std::size_t G = gates.size();
   for (std::size_t k = 0; k < K; ++k) {
-    const std::string suffix = rnn::block_suffix(p, std::int64_t(k));
+    const std::string suffix = suffix_of(p, k);
     const rnn::parameter_offsets o = rnn::parameter_offsets_of(p, std::int64_t(k));
     const block_model& m = models[k];
     const std::size_t input = (o.weight_hh - o.weight_ih) / (G * H);
@@ -187,6 +166,7 @@ std::vector<planned_check> plan_checks(const rnn::problem& p,
       }
     }
   }
+  for (planned_check& c : padded_checks(p, lengths)) plan.push_back(std::move(c));
   return plan;
 }
 
@@ -194,29 +174,30 @@ std::vector<planned_check> plan_checks(const rnn::problem& p,
 // 50-digit forward of that data when the caller has run it already.
 template <class F>
 void derive_truth(network_check::state& s,
-                  std::optional<reference::network_trajectory<real50>> run50 = std::nullopt) {
+                  std::optional<reference::packed_trajectory<real50>> run50 = std::nullopt) {
   const rnn::problem& p = s.r.problem;
   s.range = range_of<F>();
   const std::span<const double> flat(s.params);
   const auto w50 = reference::network_to_weights<real50, double>(p, flat);
   if (!run50)
-    run50 = reference::network_forward(p, w50, exactly<real50>(s.x), exactly<real50>(s.h0),
-                                       exactly<real50>(s.c0));
+    run50 = reference::packed_forward(p, w50, exactly<real50>(s.x), exactly<real50>(s.h0),
+                                      exactly<real50>(s.c0), s.lengths);
   std::vector<reference::gradients<real50>> blocks;
-  const auto g50 = reference::network_backward(
+  const auto g50 = reference::packed_backward(
       p, w50, *run50, exactly<real50>(s.grad_output), exactly<real50>(s.grad_h_n),
       exactly<real50>(s.grad_c_n), &blocks);
   const auto w100 = reference::network_to_weights<real100, double>(p, flat);
-  const auto run100 = reference::network_forward(p, w100, exactly<real100>(s.x),
-                                                 exactly<real100>(s.h0), exactly<real100>(s.c0));
-  const auto g100 = reference::network_backward(p, w100, run100, exactly<real100>(s.grad_output),
-                                                exactly<real100>(s.grad_h_n),
-                                                exactly<real100>(s.grad_c_n));
+  const auto run100 = reference::packed_forward(p, w100, exactly<real100>(s.x),
+                                                exactly<real100>(s.h0), exactly<real100>(s.c0),
+                                                s.lengths);
+  const auto g100 = reference::packed_backward(p, w100, run100, exactly<real100>(s.grad_output),
+                                               exactly<real100>(s.grad_h_n),
+                                               exactly<real100>(s.grad_c_n));
   s.truth = flatten(g50);
   s.truth100 = flatten(g100);
-  s.plan = plan_checks<F>(p, w50, *run50, blocks, s.truth, s.truth100);
-  s.forward = {run50->output, run50->h_n, run50->c_n};
-  s.forward100 = {run100.output, run100.h_n, run100.c_n};
+  s.plan = plan_checks<F>(p, s.lengths, w50, run50->padded, blocks, s.truth, s.truth100);
+  s.forward = {run50->padded.output, run50->padded.h_n, run50->padded.c_n};
+  s.forward100 = {run100.padded.output, run100.padded.h_n, run100.padded.c_n};
   s.dot_length = 0;
   for (std::int64_t l = 0; l < p.layers; ++l) {
     const rnn::problem one = rnn::layer_problem(p, l);
@@ -228,8 +209,10 @@ template <class F>
 void prepare(network_check::state& s) {
   const rnn::problem& p = s.r.problem;
   if (s.r.run.truncated())
-    throw rnn::error("network regime " + s.r.name() +
-                     ": the network reference runs full BPTT only (no truncation or streaming)");
+    throw rnn::error("regime " + s.r.name() +
+                     ": the network and packed-sequence reference runs full BPTT only (no "
+                     "truncation or streaming)");
+  if (rnn::has_lengths(p)) s.lengths = rnn::make_lengths(p);
   const rnn::aligned_vector<F> w = regime_network_parameters<F>(s.r);
   const rnn::inputs<F> in = regime_inputs<F>(s.r);
   const final_state_weights<F> final_state = regime_final_state_weights<F>(s.r);
@@ -240,11 +223,13 @@ void prepare(network_check::state& s) {
   s.grad_h_n.assign(final_state.h.begin(), final_state.h.end());
   s.grad_c_n.assign(final_state.c.begin(), final_state.c.end());
   // The 50-digit forward serves the loss here and the truth after: it runs once.
-  auto run50 = reference::network_forward(
+  auto run50 = reference::packed_forward(
       p, reference::network_to_weights<real50, double>(p, std::span<const double>(s.params)),
-      exactly<real50>(s.x), exactly<real50>(s.h0), exactly<real50>(s.c0));
-  // The upstream gradient of the regime's loss, rounded once to F: both sides start from it.
-  const auto loss = reference::mse_loss(p, s.r.run.loss, run50.output,
+      exactly<real50>(s.x), exactly<real50>(s.h0), exactly<real50>(s.c0), s.lengths);
+  // The upstream gradient of the regime's loss, rounded once to F: both sides start from it. With
+  // lengths the output is zero at padded steps, so the gradient there is −2·target/N, nonzero:
+  // an implementation that lets it in is caught.
+  const auto loss = reference::mse_loss(p, s.r.run.loss, run50.padded.output,
                                         reference::convert<real50, F>(in.target));
   for (const real50& v : loss.second)
     s.grad_output.push_back(static_cast<F>(reference::to_double(v)));
@@ -252,25 +237,6 @@ void prepare(network_check::state& s) {
 }
 
 }  // namespace
-
-std::vector<block_check> grade(const network_check::state& s, const fast_gradients& given) {
-  const auto values = members_of(given);
-  std::vector<block_check> out;
-  for (const planned_check& c : s.plan) {
-    const std::vector<double>& v = *values[c.of];
-    if (v.empty()) continue;
-    if (v.size() != s.truth[c.of].size())
-      throw rnn::error("network check of " + s.r.name() + ": " + c.block + " has " +
-                       std::to_string(v.size()) + " values, expected " +
-                       std::to_string(s.truth[c.of].size()));
-    const std::vector<real50> checked(v.begin() + std::ptrdiff_t(c.at),
-                                      v.begin() + std::ptrdiff_t(c.at + c.count));
-    out.push_back(judge<real50>(c.block, c.step, checked,
-                                std::span<const real50>(s.truth[c.of]).subspan(c.at, c.count),
-                                c.tolerance, c.floor, s.range, s.r.exploding));
-  }
-  return out;
-}
 
 namespace {
 
@@ -293,11 +259,24 @@ leg_result run_as(const network_check::state& s, const impl::implementation& imp
       d_c0(lstm ? n.state : 0), d_h(per_step ? n.sequences : 0),
       d_c(lstm && per_step ? n.sequences : 0);
   if (!ran(r, [&] {
-        const auto run = implementation.prepare_network(p, std::span<const F>(params),
-                                                        run_options_of(how, isa));
+        const impl::run_options options = run_options_of(how, isa);
+        const impl::sequence_inputs<F> in{x, h0, c0, s.lengths};
         rnn::aligned_vector<F> output(n.output), h_n(n.state), c_n(lstm ? n.state : 0);
-        run->forward({x, h0, c0}, {output, h_n, c_n});
-        run->backward({grad_output, grad_h_n, grad_c_n}, {d_params, d_x, d_h0, d_c0, d_h, d_c},
+        if (rnn::is_network(p)) {
+          const auto run = implementation.prepare_network(p, std::span<const F>(params), options);
+          run->forward(in, {output, h_n, c_n});
+          run->backward({grad_output, grad_h_n, grad_c_n},
+                        {d_params, d_x, d_h0, d_c0, d_h, d_c}, how.truncation);
+          return;
+        }
+        // A single layer (with lengths) through the implementation's single-layer path; its
+        // parameters and their gradients are the one block's of the flat layout.
+        const auto run = implementation.prepare(
+            p, rnn::block_parameters<F>(p, std::span<const F>(params), 0), options);
+        run->forward(in, {output, h_n, c_n});
+        const auto d = rnn::block_gradients<F>(p, std::span<F>(d_params), 0);
+        run->backward({grad_output, grad_h_n, grad_c_n},
+                      {d.weight_ih, d.weight_hh, d.bias_ih, d.bias_hh, d_x, d_h0, d_c0, d_h, d_c},
                       how.truncation);
       }))
     return r;
@@ -315,8 +294,8 @@ leg_result run_as(const network_check::state& s, const impl::implementation& imp
 
 network_check::network_check(const regime& r) : state_(std::make_unique<state>()) {
   state_->r = r;
-  if (!rnn::is_network(r.problem))
-    throw rnn::error("network_check: " + r.name() + " is a single layer");
+  if (!rnn::is_network(r.problem) && !rnn::has_lengths(r.problem))
+    throw rnn::error("network_check: " + r.name() + " is a single layer of full sequences");
   if (r.problem.precision == rnn::precision::f32)
     prepare<float>(*state_);
   else
@@ -326,9 +305,12 @@ network_check::network_check(const given_data& data, const std::string& name)
     : state_(std::make_unique<state>()) {
   state& s = *state_;
   const rnn::problem& p = data.problem;
-  if (!rnn::is_network(p))
+  // The dump's own lengths (its lengths.npy), else the descriptor's rule.
+  rnn::check_lengths(p, data.lengths, "network_check: the lengths of " + name);
+  s.lengths = !data.lengths.empty() || !rnn::has_lengths(p) ? data.lengths : rnn::make_lengths(p);
+  if (!rnn::is_network(p) && s.lengths.empty())
     throw rnn::error("network_check: " + rnn::format_problem(p) + " of " + name +
-                     " is a single layer");
+                     " is a single layer of full sequences");
   const rnn::network_sizes n = rnn::network_sizes_of(p);
   const bool lstm = rnn::has_cell_state(p.cell);
   auto expect = [&](const char* what, std::size_t got, std::size_t want, bool optional) {
@@ -337,7 +319,15 @@ network_check::network_check(const given_data& data, const std::string& name)
                        std::to_string(got) + " values, " + rnn::format_problem(p) + " needs " +
                        std::to_string(want));
   };
-  expect("the parameters", data.network_parameters.size(), n.parameters, false);
+  // A single layer's come as its four tensors: the one block of the flat layout.
+  if (rnn::is_network(p)) {
+    s.params = data.network_parameters;
+  } else {
+    for (const auto* part : {&data.params.weight_ih, &data.params.weight_hh,
+                             &data.params.bias_ih, &data.params.bias_hh})
+      s.params.insert(s.params.end(), part->begin(), part->end());
+  }
+  expect("the parameters", s.params.size(), n.parameters, false);
   expect("x", data.x.size(), n.x, false);
   expect("h0", data.h0.size(), n.state, false);
   expect("c0", data.c0.size(), lstm ? n.state : 0, false);
@@ -346,71 +336,12 @@ network_check::network_check(const given_data& data, const std::string& name)
   expect("grad_c_n", data.grad_c_n.size(), lstm ? n.state : 0, true);
   s.r.family = name;
   s.r.problem = p;
-  s.params = data.network_parameters;
   s.x = data.x, s.h0 = data.h0, s.c0 = data.c0;
   s.grad_output = data.grad_output, s.grad_h_n = data.grad_h_n, s.grad_c_n = data.grad_c_n;
   if (p.precision == rnn::precision::f32)
     derive_truth<float>(s);
   else
     derive_truth<double>(s);
-}
-
-leg_result network_check::grade(const fast_gradients& given,
-                                const std::string& implementation) const {
-  leg_result r;
-  r.leg = "fast", r.problem = state_->r.name(), r.implementation = implementation;
-  r.checks = detail::grade(*state_, given);
-  summarize(r);
-  return r;
-}
-
-leg_result network_check::grade_forward(const forward_values& given,
-                                        const std::string& implementation) const {
-  const state& s = *state_;
-  const rnn::problem& p = s.r.problem;
-  const auto T = static_cast<std::size_t>(p.T), B = static_cast<std::size_t>(p.B),
-             H = static_cast<std::size_t>(p.H), D = static_cast<std::size_t>(p.directions);
-  const double u = s.range.unit_roundoff;
-  const double u50 = std::ldexp(1.0, -std::numeric_limits<real50>::digits);
-  leg_result r;
-  r.leg = "forward", r.problem = s.r.name(), r.implementation = implementation;
-  // A forward value gathers the rounding of every step that reaches it: through L layers, each of
-  // up to T steps in either direction (at most L·T), raised to its measured amplification.
-  const double steps = double(p.layers) * double(T);
-  const double model = tolerance_constant * u * s.dot_length * std::sqrt(steps);
-  const double floor = tolerance_constant * u50 * s.dot_length * std::sqrt(steps);
-  const std::array<const std::vector<double>*, 3> values{&given.output, &given.h_n, &given.c_n};
-  auto judge_slice = [&](const std::string& block, std::int64_t step, int which, std::size_t at,
-                         std::size_t count) {
-    const std::vector<double>& v = *values[which];
-    if (v.empty()) return;
-    if (v.size() != s.forward[which].size())
-      throw rnn::error("grade_forward: " + block + " has " + std::to_string(v.size()) +
-                       " values, " + rnn::format_problem(p) + " needs " +
-                       std::to_string(s.forward[which].size()));
-    real100 diff2 = 0, norm2 = 0;
-    for (std::size_t i = at; i < at + count; ++i) {
-      const real100 d = real100(s.forward[which][i]) - s.forward100[which][i];
-      diff2 += d * d, norm2 += s.forward100[which][i] * s.forward100[which][i];
-    }
-    double tolerance = model;
-    if (norm2 > 0)
-      tolerance = std::max(tolerance, tolerance_constant * u * s.dot_length *
-                                          reference::to_double(real100(sqrt(diff2 / norm2))) / u50);
-    const std::vector<real50> checked(v.begin() + std::ptrdiff_t(at),
-                                      v.begin() + std::ptrdiff_t(at + count));
-    r.checks.push_back(judge<real50>(block, step, checked,
-                                     std::span<const real50>(s.forward[which]).subspan(at, count),
-                                     tolerance, floor, s.range, s.r.exploding));
-  };
-  for (std::size_t t = 0; t < T; ++t) judge_slice("output", std::int64_t(t), 0, t * B * D * H, B * D * H);
-  for (std::int64_t k = 0; k < p.layers * p.directions; ++k) {
-    judge_slice("h_n" + rnn::block_suffix(p, k), -1, 1, std::size_t(k) * B * H, B * H);
-    if (rnn::has_cell_state(p.cell))
-      judge_slice("c_n" + rnn::block_suffix(p, k), -1, 2, std::size_t(k) * B * H, B * H);
-  }
-  summarize(r);
-  return r;
 }
 
 network_check::~network_check() = default;
@@ -422,55 +353,6 @@ leg_result network_check::run(const impl::implementation& implementation,
   if (state_->r.problem.precision == rnn::precision::f32)
     return run_as<float>(*state_, implementation, isa, judged);
   return run_as<double>(*state_, implementation, isa, judged);
-}
-
-leg_result network_check::digits() const {
-  const state& s = *state_;
-  // As leg c of a single layer: 50 digits suffice when they stay a thousand times inside the
-  // tightest tolerance leg a uses (double's), by the same model.
-  const double demanded = 1e-3 * std::numeric_limits<double>::epsilon() / 2;
-  const double u100 = std::ldexp(1.0, -std::numeric_limits<real100>::digits);
-  const format_range unbounded{0, 0, std::numeric_limits<double>::infinity(), demanded};
-  leg_result res;
-  res.leg = "digits", res.problem = s.r.name();
-  for (const planned_check& c : s.plan) {
-    const std::vector<real100> fifty(s.truth[c.of].begin() + std::ptrdiff_t(c.at),
-                                     s.truth[c.of].begin() + std::ptrdiff_t(c.at + c.count));
-    res.checks.push_back(judge<real100>(
-        c.block, c.step, fifty, std::span<const real100>(s.truth100[c.of]).subspan(c.at, c.count),
-        c.model_per_u * demanded, c.model_per_u * u100, unbounded, s.r.exploding));
-  }
-  summarize(res);
-  return res;
-}
-
-std::vector<double> network_check::changes(const fast_gradients& from,
-                                           const fast_gradients& to) const {
-  const state& s = *state_;
-  const auto a = members_of(from), b = members_of(to);
-  std::vector<double> out;
-  for (const planned_check& c : s.plan) {
-    const std::vector<double>& before = *a[c.of];
-    const std::vector<double>& after = *b[c.of];
-    if (after.empty()) continue;
-    if (before.size() != after.size() || after.size() != s.truth[c.of].size())
-      throw rnn::error("network_check::changes: gradients of another problem or run");
-    real50 diff2 = 0, norm2 = 0;
-    bool finite = true;
-    for (std::size_t i = c.at; i < c.at + c.count; ++i) {
-      norm2 += s.truth[c.of][i] * s.truth[c.of][i];
-      if (std::bit_cast<std::uint64_t>(before[i]) == std::bit_cast<std::uint64_t>(after[i])) continue;
-      if (!std::isfinite(after[i])) finite = false;
-      else diff2 += (real50(after[i]) - real50(before[i])) * (real50(after[i]) - real50(before[i]));
-    }
-    if (!finite) {
-      out.push_back(std::numeric_limits<double>::infinity());
-      continue;
-    }
-    const real50 diff = sqrt(diff2), norm = sqrt(norm2);
-    out.push_back(reference::to_double(real50(norm > 0 ? diff / norm : diff)));
-  }
-  return out;
 }
 
 }  // namespace rnnsuite::verify::detail

@@ -1,15 +1,18 @@
 // Leg b for networks: the 100-digit network reference's BPTT against central differences of the
 // loss in 100-digit arithmetic, one random ±1 direction per tensor: every block's weight_ih,
-// weight_hh, bias_ih and bias_hh, and x, h0, c0. Step 1e-30: the truncation error (~1e-60) and
+// weight_hh, bias_ih and bias_hh, and x, h0, c0. Sequences of different lengths (a single layer's
+// too) run the packed reference; the loss reads the zero-padded output, so its upstream gradient
+// at padded steps is nonzero and must reach nothing. Step 1e-30: the truncation error (~1e-60) and
 // the loss's rounding over the step (~1e-70) stay far below the 1e-25 a match must reach.
 #include <cmath>
 #include <limits>
 #include <string>
 
 #include "compare.hpp"
-#include "network_check.hpp"
-#include "reference/network.hpp"
+#include "network_check_state.hpp"
+#include "reference/packed.hpp"
 #include "reference/reference.hpp"
+#include "rnn/lengths.hpp"
 
 namespace rnnsuite::verify::detail {
 
@@ -46,17 +49,19 @@ leg_result network_finite_differences(const regime& r) {
              c0 = convert<real100, double>(in.c0), target = convert<real100, double>(in.target);
   const auto final_h = convert<real100, double>(final_state.h),
              final_c = convert<real100, double>(final_state.c);
+  const std::vector<std::int64_t> lengths =
+      rnn::has_lengths(p) ? rnn::make_lengths(p) : std::vector<std::int64_t>{};
   auto loss_of = [&](const reference::network_weights<real100>& w, const std::vector<real100>& x_,
                      const std::vector<real100>& h0_, const std::vector<real100>& c0_) {
-    const auto run = reference::network_forward(p, w, x_, h0_, c0_);
+    const auto run = reference::packed_forward(p, w, x_, h0_, c0_, lengths).padded;
     real100 L = reference::mse_loss(p, r.run.loss, run.output, target).first;
     for (std::size_t k = 0; k < final_h.size(); ++k) L += final_h[k] * run.h_n[k];
     for (std::size_t k = 0; k < final_c.size(); ++k) L += final_c[k] * run.c_n[k];
     return L;
   };
-  const auto run = reference::network_forward(p, weights, x, h0, c0);
-  const auto grad_output = reference::mse_loss(p, r.run.loss, run.output, target).second;
-  const auto g = reference::network_backward(p, weights, run, grad_output, final_h, final_c);
+  const auto run = reference::packed_forward(p, weights, x, h0, c0, lengths);
+  const auto grad_output = reference::mse_loss(p, r.run.loss, run.padded.output, target).second;
+  const auto g = reference::packed_backward(p, weights, run, grad_output, final_h, final_c);
   leg_result res;
   res.leg = "fd", res.problem = r.name();
   const real100 eps("1e-30");
@@ -81,7 +86,7 @@ leg_result network_finite_differences(const regime& r) {
     return v;
   };
   for (std::size_t k = 0; k < weights.size(); ++k) {
-    const std::string suffix = rnn::block_suffix(p, std::int64_t(k));
+    const std::string suffix = suffix_of(p, k);
     using tensor = std::vector<real100> reference::weights<real100>::*;
     const std::pair<const char*, tensor> tensors[] = {
         {"weight_ih", &reference::weights<real100>::weight_ih},

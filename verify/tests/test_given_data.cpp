@@ -43,7 +43,7 @@ v::forward_values lib_forward(const v::given_data& d) {
   const auto run = rnnsuite::impl::make_lib_implementation()->prepare(
       d.problem, rnn::parameters_view<Real>{w_ih, w_hh, b_ih, b_hh}, {});
   rnn::aligned_vector<Real> output(n.sequence), h_n(n.state), c_n(lstm ? n.state : 0);
-  run->forward({x, h0, c0}, {output, h_n, c_n});
+  run->forward({x, h0, c0, {}}, {output, h_n, c_n});
   auto wide = [](const auto& from) { return std::vector<double>(from.begin(), from.end()); };
   return {wide(output), wide(h_n), wide(c_n)};
 }

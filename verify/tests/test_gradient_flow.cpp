@@ -171,6 +171,8 @@ TEST(GradientFlow, BadRequestsAreRefusedWithTheValue) {
   r.gain = 1;
   r.problem = rnn::parse_problem("lstm_t1000_b64_i512_h512_f32");
   EXPECT_NE(message(r).find("minutes"), std::string::npos) << message(r);
+  r.problem = rnn::parse_problem("lstm_t10_b3_i2_h4_lenx_f32");
+  EXPECT_NE(message(r).find("drop the _len field"), std::string::npos) << message(r);
 }
 
 }  // namespace

@@ -26,6 +26,7 @@ struct capabilities {
   bool per_step_gradients = false;  // backward fills gradients_view.h (and .c for LSTM)
   bool truncation = false;          // backward(steps) with steps < T
   bool streaming = false;           // run_options.streaming
+  bool lengths = false;             // sequence_inputs.lengths (sequences of different lengths)
   bool deterministic = false;       // the same bits for the same inputs and thread count
   bool thread_invariant = false;    // and for every thread count
   int max_threads = 0;              // 0: no limit
@@ -50,6 +51,8 @@ struct sequence_inputs {
   std::span<const Real> x;   // T×B×I
   std::span<const Real> h0;  // B×H
   std::span<const Real> c0;  // B×H for LSTM, empty otherwise
+  // B lengths in [1, T] (rnn/lengths.hpp), only with capabilities::lengths; empty: all T.
+  std::span<const std::int64_t> lengths;
 };
 
 template <class Real>

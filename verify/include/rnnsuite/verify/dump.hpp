@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "rnn/cell.hpp"
+#include "rnn/npy.hpp"
+#include "rnn/problem.hpp"
 #include "rnnsuite/verify/legs.hpp"
 
 namespace rnnsuite::verify {
@@ -41,6 +43,15 @@ dump_files read_dump_folder(const std::filesystem::path& folder);
 // gradients.parameters only when every block's four grad_weight_*/grad_bias_* files are present,
 // h and c ((L·D)×T×B×H) only when every block's grad_h_l<l>[_reverse] (grad_c_...) is; some but
 // not all is an error naming the first missing file.
+// A dump with lengths.npy (B integers in [1, T]: PyTorch's packed sequences, rnn/lengths.hpp)
+// is the problem with `_lenf`, its lengths in data.lengths.
 dump parse_dump(const dump_files& files, const std::string& folder, std::optional<rnn::cell> cell);
+
+// The B sequence lengths `a` holds, read from `file` (named in errors) for problem p's T and B,
+// as untrusted input: an integer dtype (<i8 as PyTorch writes them, or <i4), or with
+// whole_floats a float array whose values are whole numbers (rnnsuite run --lengths); 1-D with
+// B entries; each in [1, T]. Throws one rnn::error line naming the file, the entry and its value.
+std::vector<std::int64_t> lengths_from_npy(const rnn::npy_array& a, const rnn::problem& p,
+                                           const std::string& file, bool whole_floats);
 
 }  // namespace rnnsuite::verify

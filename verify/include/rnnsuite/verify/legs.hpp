@@ -81,6 +81,8 @@ struct given_data {
   std::vector<double> network_parameters;  // a network's, flat; empty for a single layer
   std::vector<double> x, h0, c0;  // T×B×I, B×H, B×H (LSTM only)
   std::vector<double> grad_output, grad_h_n, grad_c_n;
+  // B lengths in [1, T] (a dump's lengths.npy); empty: every sequence T steps.
+  std::vector<std::int64_t> lengths;
 };
 
 // A forward's results, widened to double; empty members are not graded. A network's: output

@@ -67,7 +67,8 @@ struct regime {
 
 // Every regime of a profile, in precision p: the regime families crossed with a pairwise
 // (covering-array) design over the axes of `execution`, sizes, batch and T (problem_design.cpp),
-// then stacked and bidirectional networks of every cell (network_regimes).
+// then stacked and bidirectional networks of every cell (network_regimes), then batches of
+// sequences of different lengths of every cell (packed_regimes).
 // threads: the count of the design's multi-threaded problems (--threads).
 // The design's thread count when none is given: more than the three row groups lib splits a batch
 // of 17 into, so one thread gets none. `rnnsuite verify --threads` and the mutation matrix both
@@ -77,14 +78,18 @@ std::vector<regime> regimes(profile which, rnn::precision p, int threads = defau
 // The stacked and bidirectional networks' regimes, which regimes() appends
 // (src/network_regimes.cpp).
 std::vector<regime> network_regimes(profile which, rnn::precision p, int threads = default_threads);
+// Batches whose sequences differ in length (rnn/lengths.hpp), which regimes() appends
+// (src/packed_regimes.cpp).
+std::vector<regime> packed_regimes(profile which, rnn::precision p, int threads = default_threads);
 
 // The families of regimes() (each regime's `family`), for --regime's help and validation.
 std::vector<std::string> regime_families();
 
 // One family's settings (gain, bias shifts) on any problem of its cell, with parameters seeded by
 // `seed` and inputs by seed + 1000, run plainly: the gradient-flow explorer's --regime and
-// verify's --problem. Throws rnn::error naming the family when it is unknown or belongs to
-// another cell.
+// verify's --problem. With sequence lengths the loss is on every step (on the last step it would
+// reach only the sequences T steps long). Throws rnn::error naming the family when it is unknown
+// or belongs to another cell.
 regime regime_for(std::string_view family, const rnn::problem& p, std::uint64_t seed);
 
 // The families of a cell, in regime_families() order.
