@@ -17,6 +17,7 @@
 #include "commands.hpp"
 #include "leg_report.hpp"
 #include "rnn/error.hpp"
+#include "rnn/lengths.hpp"
 #include "rnnsuite/verify/diagnosis.hpp"
 #include "rnnsuite/verify/dump.hpp"
 
@@ -79,7 +80,7 @@ int run_check(const check_args& a) {
   // 0.6 µs per multiply-add of the problem on this project's Zen 5 guest (lstm_t50_b8_i32_h32:
   // 3.3e6 multiply-adds, 1.9 s). Say so before a long wait.
   const rnn::problem& p = d.data.problem;
-  const double multiply_adds = rnn::forward_flops(p) / 2;
+  const double multiply_adds = rnn::forward_flops(p, d.data.lengths) / 2;
   if (multiply_adds * 6e-7 > 30)
     std::printf("  note: the reference runs %.3g multiply-adds in 50 and 100 digits: about %.0f s\n",
                 multiply_adds, multiply_adds * 6e-7);

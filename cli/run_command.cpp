@@ -12,7 +12,9 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "rnn/lengths.hpp"
 #include "rnn/rnn.hpp"
+#include "rnnsuite/verify/dump.hpp"
 #include "rnnsuite/verify/regimes.hpp"
 
 namespace rnnsuite::cli {
@@ -27,6 +29,7 @@ struct run_settings {
   std::string regime;  // a regime family: its parameters and inputs (verify/regimes.hpp)
   std::string loss = "last";
   std::string dump;
+  std::string lengths_file;  // --lengths: a `_lenf` problem's lengths
   std::string arch;
   int threads = 1;
   int repeat = 5;
@@ -46,6 +49,7 @@ double norm(std::span<const Real> v) {
 template <class Real>
 struct run_result {
   rnn::problem p;
+  std::vector<std::int64_t> lengths;  // B, packed sequences (rnn/lengths.hpp); empty: all T
   rnn::aligned_vector<Real> params;  // the flat layout of rnn/network.hpp
   rnn::inputs<Real> in;
   rnn::aligned_vector<Real> output, h_n, c_n, grad_output;  // T×B×(D·H), (L·D)×B×H twice, T×B×(D·H)
@@ -59,9 +63,11 @@ struct run_result {
 };
 
 template <class Real>
-run_result<Real> run_problem(const rnn::problem& p, const run_settings& s) {
+run_result<Real> run_problem(const rnn::problem& p, const run_settings& s,
+                             std::vector<std::int64_t> lengths) {
   run_result<Real> r;
   r.p = p;
+  r.lengths = std::move(lengths);
   const rnn::network_sizes n = rnn::network_sizes_of(p);
   rnn::init_options init{rnn::init_scheme::pytorch, s.seed, 1.0};
   if (s.init == "xavier") init.scheme = rnn::init_scheme::xavier;
@@ -104,7 +110,7 @@ run_result<Real> run_problem(const rnn::problem& p, const run_settings& s) {
   r.d_c.resize(lstm ? n.sequences : 0);
   for (int k = 0; k < s.repeat; ++k) {
     const auto start = std::chrono::steady_clock::now();
-    network.forward(r.in.x, r.in.h0, r.in.c0, r.output, r.h_n, r.c_n);
+    network.forward(r.in.x, r.in.h0, r.in.c0, r.output, r.h_n, r.c_n, r.lengths);
     r.loss = rnn::mse_loss<Real>(p, loss, r.output, r.in.target, r.grad_output);
     network.backward(r.grad_output, {}, {}, {r.d_params, r.d_x, r.d_h0, r.d_c0, r.d_h, r.d_c});
     r.times_ms.push_back(
@@ -164,7 +170,16 @@ nlohmann::json describe(const run_result<Real>& r) {
   if (!r.d_c.empty()) j["grad_c_per_step"] = per_step_norms(r.p, std::span<const Real>(r.d_c).first(seq));
   j["fwdbwd_ms"] = {{"median", median}, {"min", t.empty() ? 0 : t.front()},
                     {"max", t.empty() ? 0 : t.back()}, {"repeat", t.size()}};
-  j["gflops"] = median > 0 ? rnn::forward_backward_flops(r.p) / (median * 1e6) : 0.0;
+  // A packed batch computes Σ len_b steps, not T·B.
+  const double steps = double(rnn::total_steps(r.p, r.lengths));
+  j["gflops"] = median > 0 ? rnn::forward_backward_flops(r.p) * steps / (double(r.p.T) * double(r.p.B)) /
+                                 (median * 1e6)
+                           : 0.0;
+  if (!r.lengths.empty()) {
+    const auto [shortest, longest] = std::minmax_element(r.lengths.begin(), r.lengths.end());
+    j["lengths"] = {{"sum", std::int64_t(steps)}, {"min", *shortest}, {"max", *longest},
+                    {"padded", r.p.T * r.p.B}};
+  }
   j["workspace_bytes"] = r.workspace_bytes;
   j["activation_bytes"] = r.activation_bytes;
   return j;
@@ -193,6 +208,9 @@ void write_dump(const run_result<Real>& r, const run_settings& s, const std::fil
     rnn::write_npy<Real>(tmp / (name + ".npy"), shape, data);
   };
   put("x", {T, B, I}, r.in.x);
+  if (!r.lengths.empty())
+    rnn::write_npy<std::int64_t>(tmp / "lengths.npy", std::vector<std::size_t>{B},
+                                 std::span<const std::int64_t>(r.lengths));
   put("h0", {blocks, B, H}, r.in.h0);
   put("c0", {blocks, B, H}, r.in.c0);
   put("output", {T, B, D * H}, r.output);
@@ -230,16 +248,45 @@ void write_dump(const run_result<Real>& r, const run_settings& s, const std::fil
   if (ec) throw rnn::error("--dump: cannot move the dump into '" + dir.string() + "': " + ec.message());
 }
 
+// The problem's lengths: from its rule, or from --lengths for `_lenf`; empty for full batches.
+std::vector<std::int64_t> lengths_of(const rnn::problem& p, const run_settings& s) {
+  if (p.lengths != rnn::lengths_rule::file) {
+    if (!s.lengths_file.empty()) {
+      rnn::problem named = p;
+      named.lengths = rnn::lengths_rule::file;
+      throw rnn::error(fmt::format(
+          "--lengths {}: problem {} {}; a lengths file goes with '_lenf' ({})", s.lengths_file,
+          rnn::format_problem(p),
+          rnn::has_lengths(p) ? "draws its lengths from its descriptor" : "has no lengths field",
+          rnn::format_problem(named)));
+    }
+    return rnn::has_lengths(p) ? rnn::make_lengths(p) : std::vector<std::int64_t>();
+  }
+  if (s.lengths_file.empty())
+    throw rnn::error(fmt::format("problem {}: '_lenf' takes the lengths from a file: add "
+                                 "--lengths FILE.npy (B = {} integers in [1, T = {}])",
+                                 rnn::format_problem(p), p.B, p.T));
+  return verify::lengths_from_npy(rnn::read_npy(s.lengths_file), p,
+                                  "--lengths " + s.lengths_file, true);
+}
+
 template <class Real>
-nlohmann::json run_one(const rnn::problem& p, const run_settings& s) {
-  const run_result<Real> r = run_problem<Real>(p, s);
+nlohmann::json run_one(const rnn::problem& p, const run_settings& s,
+                       std::vector<std::int64_t> lengths) {
+  const run_result<Real> r = run_problem<Real>(p, s, std::move(lengths));
   if (!s.dump.empty()) write_dump(r, s, s.dump);
   return describe(r);
 }
 
 void print_details(const nlohmann::json& j) {
-  fmt::print("problem    {}  (isa {})\nloss       {:.17g}\n", j["problem"].get<std::string>(),
-             j["isa"].get<std::string>(), j["loss"].get<double>());
+  fmt::print("problem    {}  (isa {})\n", j["problem"].get<std::string>(),
+             j["isa"].get<std::string>());
+  if (j.contains("lengths"))
+    fmt::print("lengths    Σ len {} of T·B = {} ({:.1f}%), min {}, max {}\n",
+               j["lengths"]["sum"].get<std::int64_t>(), j["lengths"]["padded"].get<std::int64_t>(),
+               100.0 * j["lengths"]["sum"].get<double>() / j["lengths"]["padded"].get<double>(),
+               j["lengths"]["min"].get<std::int64_t>(), j["lengths"]["max"].get<std::int64_t>());
+  fmt::print("loss       {:.17g}\n", j["loss"].get<double>());
   for (auto& [name, value] : j["grad_norms"].items())
     fmt::print("|d{:<9}| {:.6e}\n", name, value.get<double>());
   for (const char* key : {"grad_h_per_step", "grad_c_per_step"}) {
@@ -293,6 +340,9 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--loss", s->loss, "MSE on the last step or on all steps")
       ->check(CLI::IsMember({"last", "all"}));
   cmd->add_option("--dump", s->dump, "Write the dump folder (.npy files) here (one problem)");
+  cmd->add_option("--lengths", s->lengths_file,
+                  "A '_lenf' problem's B sequence lengths: an .npy file of integers in [1, T] "
+                  "(int64, int32, or whole-valued floats)");
   cmd->add_option("--arch", s->arch, "Force an instruction set: sse2 | avx2 | avx512");
   cmd->add_option("--threads", s->threads, "Worker threads")->check(CLI::Range(1, 1024));
   cmd->add_option("--repeat", s->repeat, "Timed repetitions (median reported)")->check(CLI::Range(1, 100000));
@@ -303,12 +353,16 @@ void add_run_command(CLI::App& app) {
       throw rnn::error("--regime " + s->regime + ": sets the parameters itself; drop --gain and --init");
     if (!s->dump.empty() && s->problems.size() != 1)
       throw rnn::error("--dump: takes exactly one --problem, got " + std::to_string(s->problems.size()));
-    std::vector<nlohmann::json> rows;
+    // Every problem and its lengths first: a bad one refused before anything runs.
+    std::vector<std::pair<rnn::problem, std::vector<std::int64_t>>> runs;
     for (const std::string& d : s->problems) {
       const rnn::problem p = rnn::parse_problem(d);
-      rows.push_back(p.precision == rnn::precision::f32 ? run_one<float>(p, *s)
-                                                         : run_one<double>(p, *s));
+      runs.emplace_back(p, lengths_of(p, *s));
     }
+    std::vector<nlohmann::json> rows;
+    for (auto& [p, lengths] : runs)
+      rows.push_back(p.precision == rnn::precision::f32 ? run_one<float>(p, *s, std::move(lengths))
+                                                         : run_one<double>(p, *s, std::move(lengths)));
     if (s->json) fmt::print("{}\n", (rows.size() == 1 ? rows[0] : nlohmann::json(rows)).dump(2));
     else if (s->table) print_table(rows);
     else for (const auto& j : rows) print_details(j);

@@ -3,6 +3,8 @@
 // exactly the sizes its inferred problem implies, with every input finite, or throw rnn::error;
 // nothing else (a crash, another exception, a sanitizer report) is acceptable.
 //
+// A lengths.npy must give the `_lenf` problem and B lengths in [1, T].
+//
 // Framing (fuzz/make_dump_corpus.py writes seeds in it):
 //   byte 0        the --cell option: value % 6 = 0 none, 1 elman_tanh, 2 elman_sigmoid,
 //                 3 elman_relu, 4 lstm, 5 gru (rnn::all_cells order)
@@ -39,7 +41,7 @@ constexpr const char* kNames[kNameCount] = {
     "grad_h_n", "grad_c_n", "output", "h_n", "c_n", "grad_x", "grad_h0", "grad_c0",
     "grad_weight_ih_l0", "grad_weight_hh_l0", "grad_bias_ih_l0", "grad_bias_hh_l0", "grad_h",
     "grad_c", "target",
-    // Refused, not read, or (24-27) a network's.
+    // lengths.npy (23), not read (28-31), or (24-27) a network's.
     "lengths", "weight_ih_l1", "weight_hh_l0_reverse", "grad_bias_hh_l12", "weight_ih_l01",
     "junk", "x_l", "", "grad_x_l0",
     // 32-81: a network's (parse_block_name) up to three layers in two directions.
@@ -208,6 +210,15 @@ void check(const rnnsuite::verify::dump& d, const rnnsuite::verify::dump_files& 
   // which is never an Elman RNN (its activation is not in the shapes).
   require(told ? p.cell == *told : (p.cell == rnn::cell::lstm || p.cell == rnn::cell::gru));
   require(p.layers >= 1 && (p.directions == 1 || p.directions == 2));
+  // lengths.npy: the problem is `_lenf`, with B lengths in [1, T]; without it, no lengths.
+  const std::vector<std::int64_t>& lengths = d.data.lengths;
+  if (files.count("lengths")) {
+    require(p.lengths == rnn::lengths_rule::file);
+    require(lengths.size() == static_cast<std::size_t>(p.B));
+    for (std::int64_t len : lengths) require(len >= 1 && len <= p.T);
+  } else {
+    require(p.lengths == rnn::lengths_rule::full && lengths.empty());
+  }
   if (rnn::is_network(p))
     check_network(d, files, input_size);
   else

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Seed inputs for fuzz/dump_fuzzer.cpp, in its framing (see the top of that file): small LSTM,
-GRU and Elman dumps, f32 and f64, with and without the optional files, and a few invalid ones;
+GRU and Elman dumps, f32 and f64, with and without the optional files (lengths.npy among them),
+and a few invalid ones;
 stacked and bidirectional networks (L = 2 bidirectional, L = 3, one bidirectional layer) of every
 cell, and one of each error a network's files can make.
     fuzz/make_dump_corpus.py DIR     (writes DIR/seed_*.bin; fuzz/corpus/dump is their merge with
@@ -140,7 +141,21 @@ def seeds():
     bad("wih_transposed", None, a)
     a = dump("lstm"); a["x"][1, 1, 2] = np.inf; bad("x_inf", None, a)
     a = dump("gru"); a["c0"] = np.zeros((1, 2, 2), f4); bad("gru_c0", None, a)
-    bad("lengths", None, dump("lstm"), [("lengths", npy(np.array([2, 2], np.int64)))])
+    # Sequence lengths (lengths.npy, B integers in [1, T]): valid int64 and int32, and one of
+    # each error lengths_from_npy names.
+    i8 = lambda *v: npy(np.array(v, np.int64))
+    out.append(("lstm_lengths", frame(None, [(k, npy(v)) for k, v in dump("lstm", seed=10).items()]
+                                      + [("lengths", i8(2, 1))])))
+    out.append(("gru_lengths_i4", frame(None, [(k, npy(v)) for k, v in
+                                               dump("gru", T=3, B=3, dtype=f8, seed=11).items()]
+                                        + [("lengths", npy(np.array([3, 1, 2], np.int32)))])))
+    for name, data in [("float", npy(np.array([2.0, 1.0]))), ("2d", npy(np.ones((2, 1), np.int64))),
+                       ("count", i8(2, 1, 1)), ("zero", i8(0, 2)), ("beyond_t", i8(2, 3)),
+                       ("negative", i8(-2**63, 1)), ("scalar", npy(np.int64(2))),
+                       ("big_endian", npy(np.array([2, 1], ">i8"))),
+                       ("unsigned", npy(np.array([2, 1], np.uint64)))]:
+        bad("lengths_" + name, None, dump("lstm"), [("lengths", data)])
+    a = dump("lstm"); a["x"] = a["x"].astype(np.int64); bad("x_int64", None, a)
     bad("layer1", None, dump("lstm"), [("weight_ih_l1", npy(np.zeros((8, 2), f4)))])
     a = dump("lstm", grades=()); a.pop("output"); a.pop("h_n"); a.pop("c_n")
     bad("nothing_to_grade", None, a)
@@ -283,6 +298,11 @@ def network_seeds():
     a = base(); a["bias_ih_l01"] = a.pop("bias_ih_l1"); add("bad_leading_zero", None, a)
     add("bad_huge_layer", None, base(), [("weight_ih_l99999999999", npy_compact(z(4, 2)))])
     add("bad_elman_no_cell", None, net_dump("elman_relu", 2, 2, seed=54))
+    # Packed sequences in a network: valid, and lengths beyond T.
+    add("lstm_l2_bi_lengths", None, net_dump("lstm", 2, 2, T=3, B=2, seed=55, extra=("output",)),
+        [("lengths", npy_compact(np.array([3, 1], np.int64)))])
+    add("bad_gru_l2_lengths_beyond_t", None, net_dump("gru", 2, 1, seed=56),
+        [("lengths", npy_compact(np.array([3], np.int64)))])
     return out
 
 

@@ -4,6 +4,7 @@
 # dumps made in ONNX's LSTM gate order and by a Cho-form GRU are diagnosed as such; every bad
 # input is one line naming the file, exit 2. Stacked and bidirectional networks' dumps (rnnsuite's
 # and PyTorch's) pass, a planted error names its block, and bad network dumps are one line each.
+# A dump with lengths.npy passes as `_lenf`; a malformed lengths.npy is one line naming it.
 #   cli_check.sh RNNSUITE TORCH_DUMP
 set -u
 rnnsuite=$1 torch_dump=$2
@@ -180,6 +181,29 @@ net_bad net net_leading_zero "os.rename(d + '/bias_ih_l1.npy', d + '/bias_ih_l01
 expect_bad "$work/net_leading_zero" "net_leading_zero/bias_ih_l01.npy: layer number 01 has a leading zero"
 net_bad net net_bias_some "os.remove(d + '/bias_hh_l1_reverse.npy')"
 expect_bad "$work/net_bias_some" "net_bias_some/bias_hh_l1_reverse.npy: missing, but bias_hh_l0.npy is present"
+
+# Variable-length batches (issue 26): a dump with lengths.npy is the problem with `_lenf`; its
+# lengths file is untrusted input like every other file.
+net_dump len lstm_t6_b4_i3_h5_lenx_f64
+passes "$work/len" lstm_t6_b4_i3_h5_lenf_f64
+len_bad() {  # len_bad NAME PYTHON FRAGMENT: the lengths dump with lengths.npy rewritten by PYTHON
+  copy len "$1"; edit "$work/$1" "f = d + '/lengths.npy'; $2"
+  expect_bad "$work/$1" "$1/lengths.npy$3"
+}
+len_bad len_float "np.save(f, np.load(f).astype(np.float64))" ": dtype <f8: lengths are integers"
+len_bad len_2d "np.save(f, np.load(f).reshape(2, 2))" ": shape 2×2: lengths are 1-D"
+len_bad len_count "np.save(f, np.load(f)[:3])" ": 3 entries, expected B = 4"
+len_bad len_zero "a = np.load(f); a[2] = 0; np.save(f, a)" ": entry [2] = 0 is not in [1, T = 6]"
+len_bad len_long "a = np.load(f); a[1] = 7; np.save(f, a)" ": entry [1] = 7 is not in [1, T = 6]"
+len_bad len_negative "a = np.load(f); a[3] = -2**63; np.save(f, a)" ": entry [3] = -9223372036854775808 is not in"
+len_bad len_big_endian "np.save(f, np.load(f).astype('>i8'))" "': dtype '>i8' is big-endian"
+len_bad len_unsigned "np.save(f, np.load(f).astype(np.uint64))" "': dtype '<u8' is not"
+len_bad len_truncated "b = open(f, 'rb').read(); open(f, 'wb').write(b[:-3])" "': truncated data"
+len_bad len_scalar "np.save(f, np.int64(3))" ": shape () (a scalar): lengths are 1-D"
+# int32 lengths are read as well.
+copy len len_int32
+edit "$work/len_int32" "f = d + '/lengths.npy'; np.save(f, np.load(f).astype(np.int32))"
+passes "$work/len_int32" lstm_t6_b4_i3_h5_lenf_f64
 
 [ "$failures" -eq 0 ] || { echo "$failures failed"; exit 1; }
 echo "all rnnsuite check cases behaved"

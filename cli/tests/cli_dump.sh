@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Each cell's dump loads with numpy.load, with PyTorch's names, shapes and dtype, and the dumped
-# numbers satisfy the loss that produced grad_output.
+# numbers satisfy the loss that produced grad_output. A dump with sequence lengths holds
+# lengths.npy (int64, B) and zeros past each length; `--lengths FILE` gives a `_lenf` problem the
+# file's lengths.
 set -eu
 rnnsuite=$1
 out=$(mktemp -d)
@@ -76,3 +78,26 @@ assert np.array_equal(h_n[2], out[-1][:, :H]) and np.array_equal(h_n[3], out[0][
 print(f"ok: {cell} network: {len(shapes)} arrays")
 PY
 done
+# Sequence lengths: lengths.npy int64 (B,), the packed semantics in the files, and `_lenf` with
+# --lengths reproducing the `_lenx` dump bit for bit.
+"$rnnsuite" run --problem lstm_t5_b4_i3_h2_l2_bi_lenx_f64 --loss all --repeat 1 --dump "$out/lenx" >/dev/null
+/usr/bin/python3 -c "import numpy as np; np.save('$out/lengths.npy', np.load('$out/lenx/lengths.npy'))"
+"$rnnsuite" run --problem lstm_t5_b4_i3_h2_l2_bi_lenf_f64 --lengths "$out/lengths.npy" --loss all \
+  --repeat 1 --dump "$out/lenf" >/dev/null
+/usr/bin/python3 - "$out" <<'PY'
+import json, os, sys, numpy as np
+out = sys.argv[1]
+lengths = np.load(f"{out}/lenx/lengths.npy")
+assert lengths.dtype == np.int64 and lengths.tolist() == [1, 5, 3, 1], (lengths.dtype, lengths)
+T = 5
+padded = np.arange(T)[:, None] >= lengths[None, :]
+for name in ("output", "grad_x", "grad_h_l0", "grad_h_l1_reverse", "grad_c_l1"):
+    a = np.load(f"{out}/lenx/{name}.npy")
+    assert not np.any(a[padded]), f"{name} nonzero past a length"
+    assert np.all(np.any(a[~padded] != 0, axis=-1)), f"{name} zero within a length"
+for f in os.listdir(f"{out}/lenx"):
+    if f.endswith(".npy"):
+        assert np.array_equal(np.load(f"{out}/lenx/{f}"), np.load(f"{out}/lenf/{f}")), f
+assert json.load(open(f"{out}/lenf/meta.json"))["problem"] == "lstm_t5_b4_i3_h2_l2_bi_lenf_f64"
+print("ok: lengths dump: lengths.npy int64, zeros past each length, _lenf --lengths = _lenx")
+PY

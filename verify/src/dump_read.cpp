@@ -1,11 +1,13 @@
 // Reading a dump a framework wrote (dump.hpp). Order of checks: every file parses (rnn::parse_npy
-// on its bytes), one dtype throughout, the shapes fit one problem (a single layer, or a network
-// of L layers in D directions: its layers and directions from the files' names), the inputs are
-// finite. Each failure is one line that names the file.
+// on its bytes), one float dtype throughout, the shapes fit one problem (a single layer, or a
+// network of L layers in D directions: its layers and directions from the files' names), the
+// integer lengths.npy fits its T and B (dump_lengths.cpp), the inputs are finite. Each failure is
+// one line that names the file.
 #include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <iterator>
+#include <numeric>
 #include <optional>
 #include <utility>
 
@@ -56,15 +58,6 @@ const std::map<std::string, role>& known_names() {
   };
   return names;
 }
-
-
-// Features a later issue adds; named so the user knows it is not their file's fault.
-void refuse_unsupported(const std::string& folder, const std::string& name) {
-  if (name == "lengths")
-    throw rnn::error(folder + "/lengths.npy: variable-length batches are not graded yet");
-}
-
-
 
 // A state (h0, c0, h_n, c_n and their gradients): 1×B×H as PyTorch writes it, or B×H.
 void expect_state(const shapes& s, const std::string& name, std::size_t B, std::size_t H) {
@@ -208,8 +201,12 @@ dump parse_dump(const dump_files& files, const std::string& folder,
   out.folder = folder;
   shapes s{folder, {}};
   std::map<std::string, role> roles;  // of every file read
+  std::optional<rnn::npy_array> lengths;  // integers: apart from the arrays of x's dtype
   for (const auto& [name, bytes] : files) {
-    refuse_unsupported(folder, name);
+    if (name == "lengths") {
+      lengths = rnn::parse_npy(bytes, s.file(name));
+      continue;
+    }
     role r = role::ignored;
     const auto found = known_names().find(name);
     if (found != known_names().end()) {
@@ -244,6 +241,10 @@ dump parse_dump(const dump_files& files, const std::string& folder,
                      "no upstream gradient to run backward on");
   // One precision throughout: x's.
   const std::string dtype = s.at("x").dtype;
+  if (s.at("x").is_integer())
+    throw rnn::error(fmt::format("{}: dtype {}: a dump's arrays are float32 or float64 (only "
+                                 "lengths.npy holds integers)",
+                                 s.file("x"), dtype));
   for (const auto& [name, a] : s.arrays)
     if (a.dtype != dtype)
       throw rnn::error(fmt::format("{}: dtype {} but x.npy is {} (a dump has one precision)",
@@ -269,6 +270,17 @@ dump parse_dump(const dump_files& files, const std::string& folder,
   }
   out.inferred.push_back(fmt::format("T = {}, B = {}, I = {} (x {}); precision {} ({})", T, B, I,
                                      shape_text(xs), rnn::precision_name(p.precision), dtype));
+  std::vector<std::int64_t> sequence_lengths;
+  if (lengths) {
+    sequence_lengths = lengths_from_npy(*lengths, p, s.file("lengths"), false);
+    p.lengths = rnn::lengths_rule::file;
+    const auto [shortest, longest] =
+        std::minmax_element(sequence_lengths.begin(), sequence_lengths.end());
+    out.inferred.push_back(fmt::format(
+        "lengths from lengths.npy: Σ len = {} of T·B = {}, min {}, max {} (packed sequences)",
+        std::accumulate(sequence_lengths.begin(), sequence_lengths.end(), std::int64_t(0)),
+        T * B, *shortest, *longest));
+  }
 
   // A network (rnn/network.hpp): L layers from weight_ih_l0 .. weight_ih_l{L-1}, numbered from 0
   // without a gap; D = 2 when any file is a reverse direction's, and then every layer has one.
@@ -361,6 +373,7 @@ dump parse_dump(const dump_files& files, const std::string& folder,
 
   given_data& d = out.data;
   d.problem = p;
+  d.lengths = std::move(sequence_lengths);
   d.x = s.at("x").values;
   if (network) {
     fill_network(s, out, K, D);
