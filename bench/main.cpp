@@ -1,6 +1,6 @@
 // rnnsuite-bench: Google Benchmark's own program with flags of ours, read (and removed) before
 // benchmark::Initialize; each takes its value after '=' or as the next argument:
-//   --grid=smoke|short|table|networks|default|full   which problems (shapes.hpp; default:
+//   --grid=smoke|short|table|networks|lengths|default|full   which problems (shapes.hpp; default:
 //                 default)
 //   --problem=D   (repeatable) a problem descriptor (a single layer or a network: `_l<L>`,
 //                 `_bi`), fwd and fwdbwd; alone it replaces the grid,

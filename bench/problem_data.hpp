@@ -2,6 +2,7 @@
 // Seeded data for one benchmark problem, a single layer or a network: parameters, inputs and
 // upstream gradients in PyTorch's layout (DESIGN.md, docs/networks.md). Every implementation is
 // fed these same arrays.
+#include <cstdint>
 #include <vector>
 
 #include "rnn/problem.hpp"
@@ -26,10 +27,15 @@ struct problem_data {
   std::vector<Real> grad_output;  // T×B×(D·H) upstream dL/d(output), U(-1, 1)
   std::vector<Real> grad_h_n;     // (L·D)×B×H
   std::vector<Real> grad_c_n;     // (L·D)×B×H for LSTM, empty otherwise
+  // B sequence lengths, rnn::make_lengths(p), when the problem names them (`_lenu<S>`, `_lenx`);
+  // empty: every sequence T steps. The other arrays do not depend on them: a problem and its
+  // padded twin (the same descriptor without the field) get the same values.
+  std::vector<std::int64_t> lengths;
 };
 
-// Deterministic for a given problem (validates it first: throws rnn::error). A single layer's
-// data is what it was before networks existed (the same seeds and sizes).
+// Deterministic for a given problem (validates it first: throws rnn::error, also for `_lenf`,
+// whose lengths a benchmark has no file for). A single layer's data is what it was before
+// networks existed (the same seeds and sizes).
 template <class Real>
 problem_data<Real> make_problem_data(const rnn::problem& p);
 

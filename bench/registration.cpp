@@ -9,6 +9,7 @@
 #include <string>
 
 #include "agreement.hpp"
+#include "rnn/lengths.hpp"
 #include "runner.hpp"
 
 namespace bench {
@@ -34,14 +35,18 @@ void set_counters(benchmark::State& state, const benchmark_case& c, const run_se
                   std::size_t activation_bytes, const agreement* checked) {
   using counter = benchmark::Counter;
   const rnn::problem& p = c.problem;
-  const double flops = c.direction == direction::fwd ? rnn::forward_flops(p)
-                                                     : rnn::forward_backward_flops(p);
+  // Sequences of different lengths count the steps really computed: a packed batch and its
+  // padded twin then differ in time, not in the work reported (GFLOP/s compare as work rates).
+  const std::vector<std::int64_t> lengths =
+      rnn::has_lengths(p) ? rnn::make_lengths(p) : std::vector<std::int64_t>{};
+  const double flops = rnn::forward_flops(p, lengths) * (c.direction == direction::fwd ? 1.0 : 3.0);
   const double peak = p.precision == rnn::precision::f32 ? s.peak.f32_gflops : s.peak.f64_gflops;
   constexpr auto per_second = counter::kIsIterationInvariantRate;
-  state.counters["steps_per_second"] = counter(double(p.T * p.B), per_second);
+  state.counters["steps_per_second"] = counter(double(rnn::total_steps(p, lengths)), per_second);
   state.counters["GFLOPs"] = counter(flops * 1e-9, per_second);
   if (peak > 0) state.counters["pct_peak"] = counter(flops * 1e-9 / peak * 100, per_second);
   state.counters["activation_bytes"] = counter(double(activation_bytes));
+  state.counters["steps"] = counter(double(rnn::total_steps(p, lengths)));  // Σ len: the work
   if (checked) state.counters["agreement_error"] = counter(checked->largest_error);
 }
 

@@ -34,7 +34,7 @@ class runner {
     grad_x.resize(n.x), grad_h0.resize(n.state), grad_c0.resize(cell_state);
     rnnsuite::impl::run_options options;
     options.threads = threads;
-    inputs_ = {data.x, data.h0, data.c0};
+    inputs_ = {data.x, data.h0, data.c0, data.lengths};
     outputs_ = {output, h_n, c_n};
     upstream_ = {data.grad_output, data.grad_h_n, data.grad_c_n};
     if (rnn::is_network(data.p)) {

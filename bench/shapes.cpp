@@ -64,6 +64,20 @@ void add_networks(std::vector<benchmark_case>& out) {
     out.push_back({p, direction::fwdbwd});
 }
 
+// Issue 26's comparison: B = 64 sequences of lengths uniform in [1, 512] (`_lenu1`: Σ len is
+// about half of B·T) against the same batch padded to T = 512 (the same descriptor without the
+// field: the same data), forward+backward. oneDNN has no lengths: it runs the padded twin only,
+// which is what its users do.
+void add_lengths(std::vector<benchmark_case>& out) {
+  for (cell c : {cell::lstm, cell::gru, cell::elman_tanh}) {
+    rnn::problem packed = make(c, 512, 64, 256);
+    packed.lengths = rnn::lengths_rule::uniform;
+    packed.lengths_seed = 1;
+    out.push_back({packed, direction::fwdbwd});
+    out.push_back({make(c, 512, 64, 256), direction::fwdbwd});
+  }
+}
+
 }  // namespace
 
 std::string_view direction_name(direction d) { return d == direction::fwd ? "fwd" : "fwdbwd"; }
@@ -85,8 +99,17 @@ std::vector<benchmark_case> grid(std::string_view name) {
     out.push_back({make_network(cell::elman_tanh, 4, 1, 6, 5, 2, false), direction::fwdbwd});
     out.push_back(
         {make_network(cell::gru, 4, 2, 3, 5, 2, true, precision::f64), direction::fwdbwd});
+    // Sequences of different lengths (rnnsuite alone: oneDNN declines them).
+    rnn::problem packed = make(cell::gru, 5, 4, 7, precision::f32, 6);
+    packed.lengths = rnn::lengths_rule::extremes;
+    out.push_back({packed, direction::fwdbwd});
+    packed = make_network(cell::lstm, 5, 3, 6, 7, 2, true);
+    packed.lengths = rnn::lengths_rule::uniform;
+    out.push_back({packed, direction::fwdbwd});
   } else if (name == "networks") {
     add_networks(out);
+  } else if (name == "lengths") {
+    add_lengths(out);
   } else if (name == "short") {
     add_both(out, make(cell::lstm, 128, 1, 128));
     add_both(out, make(cell::lstm, 128, 16, 128));
@@ -121,7 +144,7 @@ std::vector<benchmark_case> grid(std::string_view name) {
     add_named(out);
   } else {
     throw rnn::error("--grid: unknown grid '" + std::string(name) +
-                     "' (known: smoke, short, table, networks, default, full)");
+                     "' (known: smoke, short, table, networks, lengths, default, full)");
   }
   // The sweeps cross the table's shapes: keep each (problem, direction) once, the first time.
   return without_repeats(out);
@@ -145,6 +168,10 @@ std::vector<benchmark_case> problem_cases(std::string_view descriptor) {
   } catch (const rnn::error& e) {
     throw rnn::error("--problem: '" + std::string(descriptor) + "': " + e.what());
   }
+  if (p.lengths == rnn::lengths_rule::file)
+    throw rnn::error("--problem: '" + std::string(descriptor) +
+                     "': '_lenf' takes its lengths from a file, which a benchmark does not read; "
+                     "name them with '_lenu<seed>' (uniform in [1, T]) or '_lenx'");
   std::vector<benchmark_case> out;
   add_both(out, p);
   return out;

@@ -19,7 +19,8 @@ struct benchmark_case {
 // "smoke": tiny problems, every cell, both directions, and a few tiny networks (the ctest smoke,
 // under a second). "short": a few shapes (scripts/run, under a minute). "table": PERFORMANCE.md's
 // targets' shapes. "networks": issue 25's stacked and bidirectional networks beside oneDNN's own
-// primitives (docs/performance-networks.md, a few minutes). "default": PERFORMANCE.md's table,
+// primitives (docs/performance-networks.md, a few minutes). "lengths": issue 26's sequences of
+// different lengths beside the same batch padded (docs/performance-lengths.md, about a minute). "default": PERFORMANCE.md's table,
 // every cell at T=128, the named real-model shapes, a T sweep per cell and a few f64 problems
 // (minutes). "full": every cell × precision × direction × T × B × H of the grid, plus the
 // named shapes. Throws rnn::error naming an unknown grid.

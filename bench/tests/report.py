@@ -387,6 +387,51 @@ def check_networks_synthetic(folder, failures):
         failures.append("networks: a network listed among the other cells, or the single layer missing")
 
 
+# Batches of different lengths (ms): the packed batch, its padded twin by rnnsuite and by oneDNN.
+# lstm: 0.50x of rnnsuite's padded time (target met), gru: 0.65x (missed), both under oneDNN's.
+LENGTHS = [("lstm_t512_b64_i256_h256_lenu1_f32", 16448, [50.0] * 5, [100.0] * 5, [110.0] * 5),
+           ("gru_t512_b64_i256_h256_lenu1_f32", 16448, [65.0] * 5, [100.0] * 5, [120.0] * 5)]
+
+
+def check_lengths_synthetic(folder, failures):
+    """The lengths section: each packed batch beside its padded twin (the descriptor without the
+    field), time ratios with their intervals, the 0.6x target at B = 64, T = 512, and rates from
+    the steps really computed (rnnsuite-bench's "steps" counter)."""
+    runs = []
+    for d, steps, packed, ours, theirs in LENGTHS:
+        twin = d.replace("_lenu1", "")
+        runs += repetitions(f"{d}/fwdbwd/rnnsuite", packed, steps=steps)
+        runs += repetitions(f"{twin}/fwdbwd/rnnsuite", ours, steps=512 * 64)
+        runs += repetitions(f"{twin}/fwdbwd/onednn", theirs, steps=512 * 64)
+    document = {"context": {"command": "rnnsuite-bench --grid=lengths", "date": "2026-12-04T00:00:00+00:00",
+                            "grid": "lengths", "threads": "1", "peak_f32_gflops": str(PEAK),
+                            "peak_f64_gflops": str(PEAK / 2), "peak_detail": "synthetic"},
+                "benchmarks": runs}
+    r, text = render(folder, document, "lengths")
+    if r.returncode != 0:
+        failures.append(f"lengths: exit {r.returncode}: {r.stderr.strip()}")
+        return
+    section = text[text.find("## Sequences of different lengths"):]
+    expected = {"lstm_t512_b64_i256_h256_lenu1_f32": ("0.50x (0.50–0.50)", "0.45x (0.45–0.45)", "met"),
+                "gru_t512_b64_i256_h256_lenu1_f32": ("0.65x (0.65–0.65)", "0.54x (0.54–0.54)", "MISSED")}
+    for d, (ours, theirs, status) in expected.items():
+        cells = row(section, d)
+        fill = f"{16448 / (512 * 64):.3f}"
+        if cells is None or [cells[1], cells[5], cells[6], cells[7], cells[8]] != \
+                [fill, ours, theirs, "≤ 0.6x padded", status]:
+            failures.append(f"lengths section, {d}: got {cells}, expected {fill}, {ours}, {theirs}, {status}")
+    # Rates count Σ len steps: the packed batch's GFLOP/s are its real work over its time.
+    rates = section[section.find("### Rates"):]
+    gates = {"lstm": 4, "gru": 3}
+    for d, steps, packed, _, _ in LENGTHS:
+        want = fwdbwd_flops(512, 64, 256, 256, gates[d.split("_")[0]]) * steps / (512 * 64) / (packed[0] * 1e-3)
+        cells = row(rates, d)
+        if cells is None or not cells[3].startswith(f"{want * 1e-9:.1f} "):
+            failures.append(f"lengths rates, {d}: got {cells}, expected {want * 1e-9:.1f} GFLOP/s")
+    if "## Every other problem" in text:
+        failures.append("lengths: a packed batch or its padded twin listed among every other problem")
+
+
 FAKE_NETWORK_BENCH = r"""#!/usr/bin/env python3
 # A stand-in for rnnsuite-bench --grid=networks: lists two bidirectional networks, a forward-only
 # one and a float64 bidirectional one (rnnsuite only); a run writes 5 repetitions of what its filter
@@ -493,7 +538,8 @@ def check_smoke_pipeline(binary, folder, failures):
     # Every float32 fwdbwd problem's speed-up is the ratio of the two medians in the JSON.
     for name, times in medians.items():
         descriptor, direction, implementation = name.split("/")
-        if implementation != "rnnsuite" or direction != "fwdbwd" or descriptor.endswith("_f64"):
+        if implementation != "rnnsuite" or direction != "fwdbwd" or descriptor.endswith("_f64") \
+                or "_len" in descriptor:
             continue
         ratio = statistics.median(medians[f"{descriptor}/fwdbwd/onednn"]) / statistics.median(times)
         cells = None
@@ -513,6 +559,7 @@ def main():
         check_threads_pipeline(folder, failures)
         check_networks_synthetic(folder, failures)
         check_networks_pipeline(folder, failures)
+        check_lengths_synthetic(folder, failures)
         check_nothing_overwritten(folder, failures)
         check_smoke_pipeline(binary, folder, failures)
     for f in failures:

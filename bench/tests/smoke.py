@@ -57,6 +57,9 @@ def named_problems(binary, out):
     return problems
 
 
+SMOKE_LENGTHS = [("gru_t5_b4_i6_h7_lenx_f32", 10), ("lstm_t5_b3_i6_h7_l2_bi_lenu0_f32", None)]
+
+
 def main():
     binary, out = sys.argv[1], sys.argv[2]
     command = [binary, "--grid=smoke", "--benchmark_min_time=0.01",
@@ -76,7 +79,7 @@ def main():
             if not r.get(counter, 0) > 0:
                 problems.append(f"{r['name']}: counter {counter} = {r.get(counter)}")
         descriptor, direction, implementation = r["name"].split("/")
-        if descriptor.endswith("_f32") and implementation == "rnnsuite":
+        if descriptor.endswith("_f32") and implementation == "rnnsuite" and "_len" not in descriptor:
             if f"{descriptor}/{direction}/onednn" not in names:
                 problems.append(f"{r['name']}: no oneDNN twin")
     for descriptor, with_onednn in SMOKE_NETWORKS:
@@ -87,8 +90,18 @@ def main():
         agreement = [r.get("agreement_error") for r in runs if r["name"].startswith(descriptor + "/")]
         if with_onednn and not all(a is not None and 0 <= a < 1e-4 for a in agreement):
             problems.append(f"{descriptor}: agreement_error {agreement} (float32, tiny sizes)")
-    if len(runs) != 38:
-        problems.append(f"{len(runs)} benchmarks ran, expected the smoke grid's 38")
+    # Sequences of different lengths: rnnsuite alone (oneDNN has no lengths), and the steps
+    # counted are Σ len, fewer than T·B (gru_t5_b4 _lenx: 1 + 5 + 3 + 1 = 10 of 20).
+    for descriptor, steps in SMOKE_LENGTHS:
+        ran = [r for r in runs if r["name"].startswith(descriptor + "/")]
+        if [r["name"].split("/")[2] for r in ran] != ["rnnsuite"]:
+            problems.append(f"{descriptor}: ran for {[r['name'] for r in ran]}, expected rnnsuite alone")
+        if steps is not None and any(r.get("steps") != steps for r in ran):
+            problems.append(f"{descriptor}: steps {[r.get('steps') for r in ran]}, expected {steps}")
+        if steps is None and any(not 0 < r.get("steps", 0) < 15 for r in ran):  # T·B = 15
+            problems.append(f"{descriptor}: steps {[r.get('steps') for r in ran]}, expected < T·B")
+    if len(runs) != 40:
+        problems.append(f"{len(runs)} benchmarks ran, expected the smoke grid's 40")
     problems += named_problems(binary, out + ".named.json")
     for p in problems:
         print("FAIL", p)
