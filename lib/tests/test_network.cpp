@@ -12,18 +12,15 @@
 
 #include "rnn/error.hpp"
 #include "rnn/init.hpp"
+#include "network_test_support.hpp"
 #include "rnn/network.hpp"
 
 namespace {
 
 using rnn::aligned_vector;
 
-template <class Real>
-struct network_run {
-  std::vector<Real> output, h_n, c_n;        // T×B×(D·H), (L·D)×B×H, (L·D)×B×H (LSTM)
-  std::vector<Real> parameters, x, h0, c0;   // gradients: flat, T×B×I, (L·D)×B×H twice
-  std::vector<Real> h, c;                    // (L·D)×T×B×H, total dL/dh_t and dL/dc_t
-};
+using rnn_test::expect_identical;
+using rnn_test::network_run;
 
 // Seeded data of a network problem: parameters, inputs and upstream gradients.
 template <class Real>
@@ -68,20 +65,6 @@ network_run<Real> run(const network_data<Real>& d, rnn::layer_options options = 
   net.backward(d.grad_output, d.grad_h_n, d.grad_c_n,
                {r.parameters, r.x, r.h0, r.c0, r.h, r.c}, steps);
   return r;
-}
-
-template <class Real>
-void expect_identical(const network_run<Real>& a, const network_run<Real>& b,
-                      const std::string& what) {
-  EXPECT_EQ(a.output, b.output) << what << " output";
-  EXPECT_EQ(a.h_n, b.h_n) << what << " h_n";
-  EXPECT_EQ(a.c_n, b.c_n) << what << " c_n";
-  EXPECT_EQ(a.parameters, b.parameters) << what << " parameter gradients";
-  EXPECT_EQ(a.x, b.x) << what << " grad x";
-  EXPECT_EQ(a.h0, b.h0) << what << " grad h0";
-  EXPECT_EQ(a.c0, b.c0) << what << " grad c0";
-  EXPECT_EQ(a.h, b.h) << what << " grad h";
-  EXPECT_EQ(a.c, b.c) << what << " grad c";
 }
 
 std::string descriptor(rnn::cell c, const std::string& rest) {

@@ -14,6 +14,7 @@
 #include "rnn/error.hpp"
 #include "rnn/init.hpp"
 #include "rnn/isa.hpp"
+#include "network_test_support.hpp"
 #include "rnn/network.hpp"
 
 namespace {
@@ -43,11 +44,8 @@ network_data make_data(const std::string& descriptor, std::uint64_t seed) {
   return d;
 }
 
-struct network_run {
-  vec output, h_n, c_n;          // T×B×(D·H), (L·D)×B×H twice
-  vec parameters, x, h0, c0;     // gradients
-  vec h, c;                      // (L·D)×T×B×H
-};
+using network_run = rnn_test::network_run<double>;
+using rnn_test::expect_identical;
 
 network_run run(const network_data& d, const lengths_t& lengths, rnn::layer_options options,
                 const vec& grad_output = {}) {
@@ -64,18 +62,6 @@ network_run run(const network_data& d, const lengths_t& lengths, rnn::layer_opti
   net.backward(grad_output.empty() ? d.grad_output : grad_output, d.grad_h_n, d.grad_c_n,
                {r.parameters, r.x, r.h0, r.c0, r.h, r.c});
   return r;
-}
-
-void expect_identical(const network_run& a, const network_run& b, const std::string& what) {
-  EXPECT_EQ(a.output, b.output) << what << " output";
-  EXPECT_EQ(a.h_n, b.h_n) << what << " h_n";
-  EXPECT_EQ(a.c_n, b.c_n) << what << " c_n";
-  EXPECT_EQ(a.parameters, b.parameters) << what << " parameter gradients";
-  EXPECT_EQ(a.x, b.x) << what << " grad x";
-  EXPECT_EQ(a.h0, b.h0) << what << " grad h0";
-  EXPECT_EQ(a.c0, b.c0) << what << " grad c0";
-  EXPECT_EQ(a.h, b.h) << what << " grad h";
-  EXPECT_EQ(a.c, b.c) << what << " grad c";
 }
 
 // Largest |a_i − b_i| / (1 + |b_i|).
