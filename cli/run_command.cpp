@@ -111,7 +111,8 @@ run_result<Real> run_problem(const rnn::problem& p, const run_settings& s,
   for (int k = 0; k < s.repeat; ++k) {
     const auto start = std::chrono::steady_clock::now();
     network.forward(r.in.x, r.in.h0, r.in.c0, r.output, r.h_n, r.c_n, r.lengths);
-    r.loss = rnn::mse_loss<Real>(p, loss, r.output, r.in.target, r.grad_output);
+    // With lengths, `last` is each sequence's own last step (rnn/loss.hpp).
+    r.loss = rnn::mse_loss<Real>(p, loss, r.output, r.in.target, r.grad_output, r.lengths);
     network.backward(r.grad_output, {}, {}, {r.d_params, r.d_x, r.d_h0, r.d_c0, r.d_h, r.d_c});
     r.times_ms.push_back(
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
@@ -337,7 +338,8 @@ void add_run_command(CLI::App& app) {
                   "--seed (inputs by seed + 1000), with PyTorch's default biases");
   cmd->add_option("--init", s->init, "pytorch | xavier | orthogonal")
       ->check(CLI::IsMember({"pytorch", "xavier", "orthogonal"}));
-  cmd->add_option("--loss", s->loss, "MSE on the last step or on all steps")
+  cmd->add_option("--loss", s->loss,
+                  "MSE on the last step (each sequence's own, with lengths) or on all steps")
       ->check(CLI::IsMember({"last", "all"}));
   cmd->add_option("--dump", s->dump, "Write the dump folder (.npy files) here (one problem)");
   cmd->add_option("--lengths", s->lengths_file,

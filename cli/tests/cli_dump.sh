@@ -2,7 +2,7 @@
 # Each cell's dump loads with numpy.load, with PyTorch's names, shapes and dtype, and the dumped
 # numbers satisfy the loss that produced grad_output. A dump with sequence lengths holds
 # lengths.npy (int64, B) and zeros past each length; `--lengths FILE` gives a `_lenf` problem the
-# file's lengths.
+# file's lengths; `--loss last` with lengths is on each sequence's own last step.
 set -eu
 rnnsuite=$1
 out=$(mktemp -d)
@@ -100,4 +100,24 @@ for f in os.listdir(f"{out}/lenx"):
         assert np.array_equal(np.load(f"{out}/lenx/{f}"), np.load(f"{out}/lenf/{f}")), f
 assert json.load(open(f"{out}/lenf/meta.json"))["problem"] == "lstm_t5_b4_i3_h2_l2_bi_lenf_f64"
 print("ok: lengths dump: lengths.npy int64, zeros past each length, _lenf --lengths = _lenx")
+PY
+# --loss last with lengths: the mean over B×(D·H) of each sequence's row at t = len_b - 1, both
+# directions' halves; grad_output zero everywhere else.
+"$rnnsuite" run --problem gru_t5_b4_i3_h2_bi_lenx_f64 --loss last --repeat 1 --dump "$out/last" \
+  >/dev/null
+/usr/bin/python3 - "$out/last" <<'PY'
+import json, sys, numpy as np
+d = sys.argv[1]
+lengths = np.load(f"{d}/lengths.npy")
+y, g, target = (np.load(f"{d}/{n}.npy") for n in ("output", "grad_output", "target"))
+assert lengths.tolist() == [1, 5, 3, 1], lengths
+B, N = len(lengths), g[0].size  # N = B·(D·H)
+read = np.arange(g.shape[0])[:, None] == lengths[None, :] - 1  # T×B
+expect = np.where(read[:, :, None], 2 * (y - target) / N, 0)
+assert np.array_equal(g == 0, expect == 0), "grad_output off each sequence's last step"
+assert np.max(np.abs(g - expect)) <= 1e-15 * np.max(np.abs(expect)), "grad_output values"
+last = y[lengths - 1, np.arange(B)] - target[lengths - 1, np.arange(B)]  # PyTorch's indexing
+loss = json.load(open(f"{d}/meta.json"))["loss_value"]
+assert abs(loss - np.mean(last ** 2)) <= 1e-14 * loss, (loss, np.mean(last ** 2))
+print("ok: --loss last with lengths: each sequence's own last step, both halves")
 PY

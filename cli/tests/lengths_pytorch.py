@@ -1,15 +1,17 @@
 #!/usr/bin/python3
 # Variable-length batches against PyTorch's packed sequences (issue 26): for every cell and a few
 # shapes (single layer and 2-layer bidirectional, `_lenx` and `_lenu<S>`, float64 and one
-# float32), `rnnsuite run --problem D --loss all --dump` writes rnnsuite's forward, gradients and
-# lengths.npy; one invocation of scripts/torch-dump recomputes them with
+# float32), `rnnsuite run --problem D --loss all|last --dump` writes rnnsuite's forward, gradients
+# and lengths.npy; one invocation of scripts/torch-dump recomputes them with
 # pack_padded_sequence(enforce_sorted=False) through nn.RNN / nn.LSTM / nn.GRU and
 # pad_packed_sequence (elman_sigmoid: its autograd loop, masked per step), and every file PyTorch
 # wrote is compared with rnnsuite's file of the same name:
 #   lengths.npy: int64 (B,), equal;
 #   every other file: the normwise relative error of network_pytorch.py (no absolute floor),
 #   <= 1e-10 for float64 and <= 1e-4 for float32 dumps;
-#   and in rnnsuite's dump output, grad_x and grad_h* are exactly zero at t >= len_b.
+#   and in rnnsuite's dump output, grad_x and grad_h* are exactly zero at t >= len_b;
+#   with --loss last, rnnsuite's grad_output is nonzero exactly at each sequence's last step
+#   t = len_b - 1 (PyTorch only consumes it, so this is where the lengths reach the loss).
 # Then `rnnsuite check` grades two of PyTorch's dumps (a single layer and a bidirectional
 # network, float64) and must PASS. A control: PyTorch on one dump's inputs with every length set
 # to T must disagree with rnnsuite's packed answer (the comparison sees the lengths).
@@ -31,12 +33,14 @@ sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from network_pytorch import CELLS, TOLERANCE, expected_files, relative_error  # noqa: E402
 
+# (shape, rnnsuite run's --loss): `last` on each sequence's own last step for a single layer and
+# a bidirectional network.
 SHAPES = (
-    "_t7_b5_i3_h4_lenx_f64",
-    "_t6_b6_i3_h5_lenu3_f64",
-    "_t5_b4_i3_h4_l2_bi_lenu7_f64",
-    "_t6_b5_i4_h3_l2_bi_lenx_f64",
-    "_t5_b4_i3_h4_l2_bi_lenu2_f32",
+    ("_t7_b5_i3_h4_lenx_f64", "all"),
+    ("_t6_b6_i3_h5_lenu3_f64", "last"),
+    ("_t5_b4_i3_h4_l2_bi_lenu7_f64", "last"),
+    ("_t6_b5_i4_h3_l2_bi_lenx_f64", "all"),
+    ("_t5_b4_i3_h4_l2_bi_lenu2_f32", "all"),
 )
 LENGTHS_FIELD = re.compile(r"_len(?:u[0-9]+|x|f)(?=_f(?:32|64)$)")
 # rnnsuite's dumps the check command grades (it runs the 50-digit reference: small ones).
@@ -44,7 +48,7 @@ CHECKED = ("lstm_t7_b5_i3_h4_lenx_f64", "gru_t6_b5_i4_h3_l2_bi_lenx_f64")
 CONTROL = "gru_t7_b5_i3_h4_lenx_f64"
 
 
-def compare(descriptor, ours, theirs):
+def compare(descriptor, ours, theirs, loss="all"):
     """(files compared, worst file, its error, problems) of rnnsuite's dump against PyTorch's."""
     plain = LENGTHS_FIELD.sub("", descriptor)  # network_pytorch's names know no lengths
     precision = descriptor[-3:]
@@ -83,6 +87,8 @@ def compare(descriptor, ours, theirs):
         problems.append("no lengths.npy in PyTorch's dump")
     else:
         problems += padding_problems(ours, lengths)
+        if loss == "last":
+            problems += last_step_problems(ours, lengths)
     return count, worst, worst_err, problems
 
 
@@ -101,20 +107,32 @@ def padding_problems(ours, lengths):
     return problems
 
 
+def last_step_problems(ours, lengths):
+    """--loss last: rnnsuite's grad_output (T×B×(D·H)) is nonzero exactly at t = len_b - 1."""
+    g = np.load(os.path.join(ours, "grad_output.npy"))
+    read = np.arange(g.shape[0])[:, None] == lengths[None, :] - 1  # T×B
+    if np.array_equal(np.all(g != 0, axis=2), read) and not np.any(g[~read]):
+        return []
+    t, b = np.argwhere(np.any(g != 0, axis=2) != read)[0]
+    return [f"--loss last: rnnsuite's grad_output at t = {t}, b = {b} (len_b = {lengths[b]}) "
+            f"is {'zero' if read[t, b] else 'nonzero'}"]
+
+
 def main(argv):
     if len(argv) != 4:
         print("usage: lengths_pytorch.py RNNSUITE TORCH_DUMP WORKDIR", file=sys.stderr)
         return 2
     rnnsuite, torch_dump, workdir = argv[1:]
     os.makedirs(workdir, exist_ok=True)
-    failures, runs, seed = [], [], 100
-    for shape in SHAPES:
+    failures, runs, seed, losses = [], [], 100, {}
+    for shape, loss in SHAPES:
         for cell in CELLS:
             d, seed = cell + shape, seed + 1
+            losses[d] = loss
             for sub in (d, d + ".torch"):
                 shutil.rmtree(os.path.join(workdir, sub), ignore_errors=True)
             r = subprocess.run([rnnsuite, "run", "--problem", d, "--seed", str(seed), "--loss",
-                                "all", "--repeat", "1", "--dump", os.path.join(workdir, d)],
+                                loss, "--repeat", "1", "--dump", os.path.join(workdir, d)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
             if r.returncode != 0:
                 last = (r.stderr.strip().splitlines() or [""])[-1]
@@ -136,14 +154,14 @@ def main(argv):
             failures.append(("-", f"torch-dump exited {r.returncode}: {r.stderr.strip()}"))
             runs = []
 
-    print(f"{'descriptor':40} {'files':>5}  {'worst file':28} {'rel. error':>10}  {'tol':>5}  "
+    print(f"{'descriptor':40} loss {'files':>5}  {'worst file':28} {'rel. error':>10}  {'tol':>5}  "
           "verdict")
     worst64 = (0.0, "-")
     for d in runs:
         count, worst, err, problems = compare(d, os.path.join(workdir, d),
-                                              os.path.join(workdir, d + ".torch"))
-        print(f"{d:40} {count:5d}  {worst:28} {err:10.3g}  {TOLERANCE[d[-3:]]:5.0e}  "
-              f"{'FAIL' if problems else 'ok'}")
+                                              os.path.join(workdir, d + ".torch"), losses[d])
+        print(f"{d:40} {losses[d]:4} {count:5d}  {worst:28} {err:10.3g}  "
+              f"{TOLERANCE[d[-3:]]:5.0e}  {'FAIL' if problems else 'ok'}")
         failures += [(d, p) for p in problems]
         if d.endswith("_f64") and err >= worst64[0]:
             worst64 = (err, f"{d}: {worst}")

@@ -1,8 +1,10 @@
 #include "rnn/loss.hpp"
 
+#include <algorithm>
 #include <string>
 
 #include "rnn/error.hpp"
+#include "rnn/lengths.hpp"
 
 namespace rnn {
 
@@ -16,8 +18,10 @@ loss_kind parse_loss(std::string_view name) {
 
 template <class Real>
 double mse_loss(const problem& p, loss_kind kind, std::span<const Real> output,
-                std::span<const Real> target, std::span<Real> grad_output) {
-  // A network's output is T×B×(D·H); "last" is its last step, time T-1, in both directions.
+                std::span<const Real> target, std::span<Real> grad_output,
+                std::span<const std::int64_t> lengths) {
+  // A network's output is T×B×(D·H); "last" is each sequence's last step (time T-1 without
+  // lengths), both directions' halves.
   const network_sizes n = network_sizes_of(p);
   const std::size_t sequence = n.output, step = n.output / static_cast<std::size_t>(p.T);
   const std::pair<const char*, std::size_t> spans[] = {
@@ -29,21 +33,37 @@ double mse_loss(const problem& p, loss_kind kind, std::span<const Real> output,
   if (kind != loss_kind::last && kind != loss_kind::all)
     throw error("mse_loss: loss kind value " + std::to_string(static_cast<int>(kind)) +
                 " is not a loss");
-  const std::size_t first = kind == loss_kind::last ? sequence - step : 0;
-  const double count = static_cast<double>(sequence - first);
+  check_lengths(p, lengths, "mse_loss");
+  const double count = static_cast<double>(kind == loss_kind::last ? step : sequence);
   double sum = 0;
-  for (std::size_t k = 0; k < first; ++k) grad_output[k] = Real(0);
-  for (std::size_t k = first; k < sequence; ++k) {
-    const double diff = static_cast<double>(output[k]) - static_cast<double>(target[k]);
-    sum += diff * diff;
-    grad_output[k] = static_cast<Real>(2.0 * diff / count);
+  // Elements [first, first + size): their squared errors summed in index order, their gradients.
+  auto add = [&](std::size_t first, std::size_t size) {
+    for (std::size_t k = first; k < first + size; ++k) {
+      const double diff = static_cast<double>(output[k]) - static_cast<double>(target[k]);
+      sum += diff * diff;
+      grad_output[k] = static_cast<Real>(2.0 * diff / count);
+    }
+  };
+  if (kind == loss_kind::all) {
+    add(0, sequence);
+    return sum / count;
+  }
+  // Row b of its last real step, b in order: without lengths (or all T) the elements of time
+  // T-1 in the order, hence the bits, of a plain loop over them.
+  std::fill(grad_output.begin(), grad_output.end(), Real(0));
+  const std::size_t B = static_cast<std::size_t>(p.B), width = step / B;
+  for (std::size_t b = 0; b < B; ++b) {
+    const std::size_t t = static_cast<std::size_t>(lengths.empty() ? p.T : lengths[b]) - 1;
+    add((t * B + b) * width, width);
   }
   return sum / count;
 }
 
 template double mse_loss<float>(const problem&, loss_kind, std::span<const float>,
-                                std::span<const float>, std::span<float>);
+                                std::span<const float>, std::span<float>,
+                                std::span<const std::int64_t>);
 template double mse_loss<double>(const problem&, loss_kind, std::span<const double>,
-                                 std::span<const double>, std::span<double>);
+                                 std::span<const double>, std::span<double>,
+                                 std::span<const std::int64_t>);
 
 }  // namespace rnn

@@ -2,6 +2,7 @@
 // The reference: an independent scalar implementation of all five cells, forward and BPTT, in any
 // Real (real50, real100, double). One entry per concept, dispatching on the problem's cell:
 // forward, backward, mse_loss, and the conversions from lib's float/double data to Real.
+#include <cstdint>
 #include <span>
 #include <utility>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "reference/lstm.hpp"
 #include "reference/types.hpp"
 #include "rnn/init.hpp"
+#include "rnn/lengths.hpp"
 #include "rnn/loss.hpp"
 
 namespace rnnsuite::reference {
@@ -38,23 +40,33 @@ gradients<Real> backward(const rnn::problem& p, const weights<Real>& w,
 
 // lib's built-in losses (rnn/loss.hpp) in Real: L = mean of (h − y)² over the last step's B×H
 // or over all T×B×H (a network's: B×(D·H), T×B×(D·H)). Returns L and dL/dh_t as grad_output
-// (the output's shape, zero where L does not look).
+// (the output's shape, zero where L does not look). With lengths (B, in [1, T]; empty: all T),
+// "last" is row b at time len_b − 1, as lib's; "all" is every element, padded ones included.
 template <class Real>
 std::pair<Real, std::vector<Real>> mse_loss(const rnn::problem& p, rnn::loss_kind kind,
                                             const std::vector<Real>& output,
-                                            const std::vector<Real>& target) {
-  // A network's output is T×B×(D·H); "last" is its last time step, both directions' halves.
+                                            const std::vector<Real>& target,
+                                            std::span<const std::int64_t> lengths = {}) {
+  // A network's output is T×B×(D·H); "last" is each sequence's last time step (T − 1 without
+  // lengths), both directions' halves.
   const std::size_t n = rnn::network_sizes_of(p).output, step = n / static_cast<std::size_t>(p.T);
   detail::check_size("reference::mse_loss", "output", output.size(), n);
   detail::check_size("reference::mse_loss", "target", target.size(), n);
-  const std::size_t first = kind == rnn::loss_kind::last ? n - step : 0;
-  const Real count = Real(static_cast<long long>(output.size() - first));
+  rnn::check_lengths(p, lengths, "reference::mse_loss");
+  const bool last = kind == rnn::loss_kind::last;
+  const Real count = Real(static_cast<long long>(last ? step : n));
   std::vector<Real> grad_output(output.size(), Real(0));
   Real sum = 0;
-  for (std::size_t k = first; k < output.size(); ++k) {
-    const Real diff = output[k] - target[k];
-    sum += diff * diff;
-    grad_output[k] = Real(2) * diff / count;
+  const std::size_t B = static_cast<std::size_t>(p.B), width = last ? step / B : n;
+  // The loss's rows: each sequence's last one, or the whole output as one row.
+  for (std::size_t b = 0; b < (last ? B : 1); ++b) {
+    const std::size_t t = static_cast<std::size_t>(lengths.empty() ? p.T : lengths[b]) - 1;
+    const std::size_t first = last ? (t * B + b) * width : 0;
+    for (std::size_t k = first; k < first + width; ++k) {
+      const Real diff = output[k] - target[k];
+      sum += diff * diff;
+      grad_output[k] = Real(2) * diff / count;
+    }
   }
   return {Real(sum / count), std::move(grad_output)};
 }

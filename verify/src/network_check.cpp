@@ -227,10 +227,11 @@ void prepare(network_check::state& s) {
       p, reference::network_to_weights<real50, double>(p, std::span<const double>(s.params)),
       exactly<real50>(s.x), exactly<real50>(s.h0), exactly<real50>(s.c0), s.lengths);
   // The upstream gradient of the regime's loss, rounded once to F: both sides start from it. With
-  // lengths the output is zero at padded steps, so the gradient there is −2·target/N, nonzero:
-  // an implementation that lets it in is caught.
+  // lengths the output is zero at padded steps, so the loss on every step puts −2·target/N there,
+  // nonzero: an implementation that lets it in is caught. The loss on the last step reads each
+  // sequence's own (len_b − 1), as lib's does.
   const auto loss = reference::mse_loss(p, s.r.run.loss, run50.padded.output,
-                                        reference::convert<real50, F>(in.target));
+                                        reference::convert<real50, F>(in.target), s.lengths);
   for (const real50& v : loss.second)
     s.grad_output.push_back(static_cast<F>(reference::to_double(v)));
   derive_truth<F>(s, std::move(run50));

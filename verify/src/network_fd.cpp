@@ -1,8 +1,9 @@
 // Leg b for networks: the 100-digit network reference's BPTT against central differences of the
 // loss in 100-digit arithmetic, one random ±1 direction per tensor: every block's weight_ih,
 // weight_hh, bias_ih and bias_hh, and x, h0, c0. Sequences of different lengths (a single layer's
-// too) run the packed reference; the loss reads the zero-padded output, so its upstream gradient
-// at padded steps is nonzero and must reach nothing. Step 1e-30: the truncation error (~1e-60) and
+// too) run the packed reference; the loss reads the zero-padded output (the loss on every step
+// puts a nonzero upstream gradient at padded steps, which must reach nothing; the loss on the last
+// step reads each sequence's step len_b − 1). Step 1e-30: the truncation error (~1e-60) and
 // the loss's rounding over the step (~1e-70) stay far below the 1e-25 a match must reach.
 #include <cmath>
 #include <limits>
@@ -54,13 +55,13 @@ leg_result network_finite_differences(const regime& r) {
   auto loss_of = [&](const reference::network_weights<real100>& w, const std::vector<real100>& x_,
                      const std::vector<real100>& h0_, const std::vector<real100>& c0_) {
     const auto run = reference::packed_forward(p, w, x_, h0_, c0_, lengths).padded;
-    real100 L = reference::mse_loss(p, r.run.loss, run.output, target).first;
+    real100 L = reference::mse_loss(p, r.run.loss, run.output, target, lengths).first;
     for (std::size_t k = 0; k < final_h.size(); ++k) L += final_h[k] * run.h_n[k];
     for (std::size_t k = 0; k < final_c.size(); ++k) L += final_c[k] * run.c_n[k];
     return L;
   };
   const auto run = reference::packed_forward(p, weights, x, h0, c0, lengths);
-  const auto grad_output = reference::mse_loss(p, r.run.loss, run.padded.output, target).second;
+  const auto grad_output = reference::mse_loss(p, r.run.loss, run.padded.output, target, lengths).second;
   const auto g = reference::packed_backward(p, weights, run, grad_output, final_h, final_c);
   leg_result res;
   res.leg = "fd", res.problem = r.name();

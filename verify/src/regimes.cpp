@@ -118,9 +118,8 @@ regime regime_for(std::string_view family, const rnn::problem& p, std::uint64_t 
       throw rnn::error("--regime " + std::string(family) + " is a regime of " +
                        std::string(rnn::cell_name(f.cell)) + ", not of " +
                        std::string(rnn::cell_name(p.cell)) + " (" + rnn::format_problem(p) + ")");
-    execution plain;
-    if (rnn::has_lengths(p)) plain.loss = rnn::loss_kind::all;
-    return detail::make_regime(f, p, seed, plain);
+    // The family's own loss, with lengths too: `last` reads each sequence's last real step.
+    return detail::make_regime(f, p, seed, execution{});
   }
   std::string known;
   for (const detail::family_spec& f : detail::families())

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "rnn/lengths.hpp"
 #include "rnnsuite/impl/lib_implementation.hpp"
@@ -43,27 +44,36 @@ TEST(PackedRegimes, QuickHasExtremeLengthsForEveryCellAndPrecision) {
       EXPECT_EQ(*std::max_element(lengths.begin(), lengths.end()), r.problem.T) << r.name();
       EXPECT_FALSE(std::is_sorted(lengths.begin(), lengths.end())) << r.name();
       EXPECT_FALSE(std::is_sorted(lengths.rbegin(), lengths.rend())) << r.name();
-      EXPECT_EQ(r.run.loss, rnn::loss_kind::all) << r.name();
       auto& s = seen[r.problem.cell];
       s.insert(rnn::is_network(r.problem) ? "network" : "layer");
+      s.insert(r.run.loss == rnn::loss_kind::all ? "loss all" : "loss last");
       if (r.problem.directions == 2) s.insert("bidirectional");
       if (r.problem.layers >= 2) s.insert("stacked");
     }
     for (rnn::cell c : rnn::all_cells)
-      EXPECT_EQ(seen[c], (std::set<std::string>{"layer", "network", "bidirectional", "stacked"}))
+      EXPECT_EQ(seen[c], (std::set<std::string>{"layer", "network", "bidirectional", "stacked",
+                                                "loss all", "loss last"}))
           << rnn::cell_name(c);
   }
+  // Full: uniform lengths for every cell, and each shape under both losses.
   std::set<rnn::cell> uniform;
-  for (const v::regime& r : packed(v::profile::full, rnn::precision::f32))
+  std::set<std::pair<bool, rnn::loss_kind>> shape_losses;
+  for (const v::regime& r : packed(v::profile::full, rnn::precision::f32)) {
     if (r.problem.lengths == rnn::lengths_rule::uniform) uniform.insert(r.problem.cell);
+    shape_losses.insert({rnn::is_network(r.problem), r.run.loss});
+  }
   EXPECT_EQ(uniform.size(), 5u);
+  EXPECT_EQ(shape_losses.size(), 4u);
 }
 
-// `rnnsuite verify --problem` with lengths: every sequence meets the loss.
-TEST(PackedRegimes, RegimeForAProblemWithLengthsPutsTheLossOnEveryStep) {
+// `rnnsuite verify --problem` with lengths keeps the family's loss, the last step's: each
+// sequence's own (rnn/loss.hpp).
+TEST(PackedRegimes, RegimeForAProblemWithLengthsKeepsTheLossOnTheLastStep) {
   const v::regime r = v::regime_for("gru_update_1", rnn::parse_problem("gru_t6_b3_i2_h3_lenx_f64"), 1);
-  EXPECT_EQ(r.run.loss, rnn::loss_kind::all);
+  EXPECT_EQ(r.run.loss, rnn::loss_kind::last);
   EXPECT_NE(r.name().find("_lenx_"), std::string::npos);
+  EXPECT_EQ(v::check_finite_differences(r).outcome, v::verdict::pass);
+  EXPECT_EQ(v::fast_path_check(r).run(rnn::default_isa()).outcome, v::verdict::pass);
 }
 
 TEST(PackedLegs, LibPassesEveryLegAndThePaddedStepsAreChecked) {

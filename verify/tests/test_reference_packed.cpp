@@ -5,7 +5,7 @@
 // backward agrees with 100-digit central differences through that walk in every parameter of
 // every block, x, h0, c0 and every block's dL/dh_t (dL/dc_t) at every real step, and is exactly
 // zero at the padded ones; the upstream gradient at padded steps reaches nothing; lengths all T
-// give the unpacked network's results.
+// give the unpacked network's results. The reference's loss with lengths is lib's (rnn/loss.hpp).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -17,7 +17,10 @@
 #include <vector>
 
 #include "reference/packed.hpp"
+#include "reference/reference.hpp"
 #include "rnn/init.hpp"
+#include "rnn/lengths.hpp"
+#include "rnn/loss.hpp"
 
 namespace {
 
@@ -327,6 +330,42 @@ TEST(ReferencePackedFull, BadLengthsAreRefused) {
   EXPECT_THROW(ref::packed_forward(p, s.w, s.x, s.h0, s.c0, {1}), rnn::error);
   EXPECT_THROW(ref::packed_forward(p, s.w, s.x, s.h0, s.c0, {0, 3}), rnn::error);
   EXPECT_THROW(ref::packed_forward(p, s.w, s.x, s.h0, s.c0, {1, 4}), rnn::error);
+}
+
+// reference::mse_loss against lib's rnn::mse_loss, both losses, without and with lengths (a
+// single layer and a bidirectional network): in double the same operations in the same order,
+// so the same bits; in real50 within double's rounding. Lengths all T are no lengths.
+TEST(ReferencePackedLoss, AgreesWithLibWithAndWithoutLengths) {
+  for (const char* d : {"lstm_t6_b4_i2_h3_lenx_f64", "gru_t5_b3_i2_h2_l2_bi_lenx_f64"}) {
+    const rnn::problem p = rnn::parse_problem(d);
+    const std::size_t n = rnn::network_sizes_of(p).output;
+    const std::vector<double> output = values(n, 1, 1), target = values(n, 2, 0.5);
+    for (const std::vector<std::int64_t>& lengths :
+         {std::vector<std::int64_t>{}, rnn::make_lengths(p),
+          std::vector<std::int64_t>(std::size_t(p.B), p.T)})
+      for (rnn::loss_kind kind : {rnn::loss_kind::last, rnn::loss_kind::all}) {
+        SCOPED_TRACE(std::string(d) + " " + std::string(rnn::loss_name(kind)) + " lengths " +
+                     std::to_string(lengths.size()));
+        std::vector<double> lib_grad(n);
+        const double lib = rnn::mse_loss<double>(p, kind, output, target, lib_grad, lengths);
+        const auto twin = ref::mse_loss(p, kind, output, target, lengths);
+        EXPECT_EQ(twin.first, lib);
+        EXPECT_EQ(twin.second, lib_grad);
+        const auto fifty = ref::mse_loss(p, kind, real<real50>(output), real<real50>(target),
+                                         lengths);
+        EXPECT_NEAR(ref::to_double(fifty.first), lib, 1e-15 * lib);
+        for (std::size_t k = 0; k < n; ++k)
+          EXPECT_NEAR(ref::to_double(fifty.second[k]), lib_grad[k], 1e-15 * std::abs(lib_grad[k]));
+        // Only `last` with lengths shorter than T differs from no lengths: `all` reads every
+        // element, padded ones too.
+        const bool ragged = !lengths.empty() && lengths.front() != p.T;
+        const auto plain = ref::mse_loss(p, kind, output, target);
+        EXPECT_EQ(twin.second == plain.second, !(ragged && kind == rnn::loss_kind::last));
+      }
+    std::vector<std::int64_t> zero(std::size_t(p.B), 1);
+    zero[1] = 0;
+    EXPECT_THROW(ref::mse_loss(p, rnn::loss_kind::last, output, target, zero), rnn::error);
+  }
 }
 
 }  // namespace

@@ -87,9 +87,9 @@ std::vector<std::string> regime_families();
 
 // One family's settings (gain, bias shifts) on any problem of its cell, with parameters seeded by
 // `seed` and inputs by seed + 1000, run plainly: the gradient-flow explorer's --regime and
-// verify's --problem. With sequence lengths the loss is on every step (on the last step it would
-// reach only the sequences T steps long). Throws rnn::error naming the family when it is unknown
-// or belongs to another cell.
+// verify's --problem. With sequence lengths the loss on the last step is on each sequence's own
+// (rnn/loss.hpp). Throws rnn::error naming the family when it is unknown or belongs to another
+// cell.
 regime regime_for(std::string_view family, const rnn::problem& p, std::uint64_t seed);
 
 // The families of a cell, in regime_families() order.
