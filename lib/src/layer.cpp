@@ -117,10 +117,26 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
       m->packs_weight_gradient_operands(m->chunk * m->B, std::max(m->I, m->H))
           ? std::size_t(options.threads) * m->weight_gradient_scratch_size()
           : 0;
+  // The activations: every step's, or under a memory budget below that, one chunk's and the
+  // stored states (layer_checkpointed.cpp).
+  std::size_t x_size = n.x, gates_size = gate_seq, states_size = state_seq,
+              hidden_n_size = gru ? n.sequence : 0, slots_size = 0;
+  if (options.memory_budget_bytes != 0) {
+    std::size_t full = 0;  // full storage's activation_bytes(): Elman's gates are scratch
+    for (std::size_t part : {n.x, p.G() == 1 ? 0 : gate_seq, state_seq, lstm ? state_seq : 0,
+                             hidden_n_size})
+      if (__builtin_add_overflow(full, part, &full))
+        throw error("problem " + name + ": workspace size overflows size_t");
+    if (options.memory_budget_bytes < checked_mul(full, sizeof(Real), p)) {
+      const auto b = m->plan_checkpoints(options.memory_budget_bytes);
+      x_size = 0, gates_size = b.gates, states_size = b.states, hidden_n_size = b.hidden_n;
+      slots_size = b.slots;
+    }
+  }
   std::size_t total = 0;
   for (std::size_t part : {n.weight_ih, n.weight_hh, 2 * n.bias, matvec_hh, matvec_hh_t,
-                           packed_ih, packed_hh, packed_ih_t, packed_hh_t, n.x, gate_seq,
-                           state_seq, lstm ? state_seq : 0, gru ? n.sequence : 0,
+                           packed_ih, packed_hh, packed_ih_t, packed_hh_t, x_size, gates_size,
+                           states_size, lstm ? states_size : 0, hidden_n_size, slots_size,
                            n.state * p.G(), gate_chunk, gru ? gate_chunk : 0, 2 * n.state,
                            dw_scratch, packed_rows, packed_states, lstm ? packed_states : 0})
     if (__builtin_add_overflow(total, part, &total))
@@ -159,11 +175,12 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
       transpose(weight_ih_t.data(), params.weight_ih.data(), m->GH, m->I);
       m->k.pack_panels(m->packed_ih_t.data(), weight_ih_t.data(), m->I, m->GH);
     }
-    m->x.resize(n.x);
-    m->gates.resize(gate_seq);
-    m->h.resize(state_seq);
-    if (lstm) m->c.resize(state_seq);
-    if (gru) m->hidden_n.resize(n.sequence);
+    m->x.resize(x_size);
+    m->gates.resize(gates_size);
+    m->h.resize(states_size);
+    if (lstm) m->c.resize(states_size);
+    m->hidden_n.resize(hidden_n_size);
+    m->slots.resize(slots_size);
     m->recurrent.resize(n.state * p.G());
     m->delta_x.resize(gate_chunk);
     if (gru) m->delta_h.resize(gate_chunk);
@@ -210,9 +227,13 @@ template <class Real>
 std::size_t layer<Real>::activation_bytes() const {
   const impl& m = *impl_;
   // Elman's gate buffer is only the input projection's scratch: backward works from h alone.
-  const bool elman = m.p.G() == 1;
+  // Under a budget they are the input projection's only copy, which backward reads.
+  const bool elman = m.p.G() == 1 && !m.checkpointed;
   return m.activation_bytes() - (elman ? m.gates.size() * sizeof(Real) : 0);
 }
+
+template <class Real>
+std::int64_t layer<Real>::recomputed_chunks() const { return impl_->recomputed; }
 
 template <class Real>
 std::size_t layer<Real>::workspace_bytes() const {
@@ -222,7 +243,7 @@ std::size_t layer<Real>::workspace_bytes() const {
                         &m.packed_hh, &m.packed_ih_t, &m.packed_hh_t, &m.bias_ih,
                         &m.bias_hh, &m.x, &m.gates, &m.h, &m.c, &m.hidden_n, &m.recurrent,
                         &m.delta_x, &m.delta_h, &m.dh_carry, &m.dc_carry, &m.dw_scratch,
-                        &m.packed_rows, &m.packed_grad_h, &m.packed_grad_c})
+                        &m.packed_rows, &m.packed_grad_h, &m.packed_grad_c, &m.slots})
     elements += v->size();
   return elements * sizeof(Real);
 }
@@ -244,8 +265,17 @@ void layer<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
   check_lengths(m.p, lengths, where);
   m.has_forward = false;
   const bool uneven = !all_full(m.p, lengths);
+  if (m.checkpointed) {
+    if (uneven)
+      throw error("layer::forward: lengths below T (" + format_problem(m.p) + ") with "
+                  "layer_options.memory_budget_bytes below full storage are not supported yet");
+    m.checkpointed_forward(x, h0, c0, output, h_n, c_n);
+    m.has_forward = true;
+    return;
+  }
   m.packing.assign(lengths, uneven && RNNSUITE_PLANTED(lengths_finished_updated));
   const detail::packed_batch& pack = m.packing;
+  m.x_rows = m.x.data();
 
   if (!pack.packed) {
     std::copy(h0.begin(), h0.end(), m.h.begin());
@@ -320,7 +350,8 @@ void layer<Real>::impl::forward_step(kernels::index t) {
   impl& m = *this;
   const bool lstm = m.p.cell == cell::lstm;
   const kernels::index GH = m.GH;
-  const kernels::index active = m.packing.active[t], row = m.packing.first_row[t];
+  // Rows of the activation buffers, which start at row_base.
+  const kernels::index active = m.packing.active[t], row = m.packing.first_row[t] - m.row_base;
   const std::size_t s0 = row * m.H;  // the states entering step t
   // The recurrent product and the pointwise step of batch rows [b0, b1).
   const bool by_columns = m.recurrent_by_columns;
@@ -332,7 +363,7 @@ void layer<Real>::impl::forward_step(kernels::index t) {
     // each row's arithmetic is the same either way.
     m.packing.split_at_end(t, b0, b1, [&](kernels::index e0, kernels::index e1,
                                           kernels::index next) {
-      const std::size_t r0 = e0 * m.H, s1 = next * m.H;
+      const std::size_t r0 = e0 * m.H, s1 = (next - m.row_base) * m.H;
       kernels::step_forward<Real> step{};
       step.gates = m.gates.data() + (row + e0) * GH;
       step.hidden_n = m.hidden_n.empty() ? nullptr : m.hidden_n.data() + s0 + r0;

@@ -47,6 +47,10 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
                 std::to_string(T) + " asks truncated BPTT after a forward with lengths (" +
                 format_problem(m.p) + "), which is not supported: a sequence's last steps are "
                 "not the batch's; use steps = 0");
+  if (m.checkpointed && steps != 0 && steps < T)
+    throw error("layer::backward: steps = " + std::to_string(steps) + " < T = " +
+                std::to_string(T) + " (truncated BPTT) with layer_options.memory_budget_bytes "
+                "below full storage (" + format_problem(m.p) + ") is not supported yet");
   // The window [t_first, T); earlier steps get no gradient (truncated BPTT).
   kernels::index window = (steps == 0 || steps > T) ? T : steps;
   if (RNNSUITE_PLANTED(truncation_unasked) && steps == 0) window = (T + 1) / 2;
@@ -109,7 +113,10 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
   const bool want_h = !grads.h.empty(), want_c = !grads.c.empty();
   auto backward_step = [&](kernels::index t, kernels::index t0) {
     const kernels::index active = pack.active[t], row = pack.first_row[t];
-    const std::size_t s_prev = row * H;
+    // s_prev: the step's first row in the caller's T×B×H arrays (not packed); the activations'
+    // rows are from row_base on (layer_impl.hpp).
+    const std::size_t s_prev = row * H, local_prev = (row - m.row_base) * H;
+    const kernels::index local_row = row - m.row_base;
     const kernels::index chunk_row = row - pack.first_row[t0];
     // Where the per-row data of the step's row 0 is: the caller's arrays or the chunk's rows.
     Real* grad_h = !want_h ? nullptr
@@ -125,8 +132,9 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
       pack.split_at_end(t, b0, b1, [&](kernels::index e0, kernels::index e1,
                                        kernels::index next) {
         const std::size_t r0 = e0 * H, g0 = (chunk_row + e0) * GH;
-        const std::size_t s_deriv =
-            RNNSUITE_PLANTED(wrong_derivative_step) && t == T - 1 ? s_prev : next * H;
+        const std::size_t s_deriv = RNNSUITE_PLANTED(wrong_derivative_step) && t == T - 1
+                                        ? local_prev
+                                        : (next - m.row_base) * H;
         kernels::step_backward<Real> step{};
         step.delta_x = m.delta_x.data() + g0;
         step.delta_h = gru ? m.delta_h.data() + g0 : nullptr;
@@ -137,12 +145,12 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
         step.grad_output = upstream + r0;
         if (RNNSUITE_PLANTED(upstream_last_step_only) && t != T - 1)  // as if the loss were last
           step.grad_output = m.recurrent.data() + r0;
-        step.gates = m.gates.data() + (row + e0) * GH;
-        step.hidden_n = gru ? m.hidden_n.data() + s_prev + r0 : nullptr;
+        step.gates = m.gates.data() + (local_row + e0) * GH;
+        step.hidden_n = gru ? m.hidden_n.data() + local_prev + r0 : nullptr;
         step.h = m.h.data() + s_deriv + r0;
-        step.h_prev = m.h.data() + s_prev + r0;
+        step.h_prev = m.h.data() + local_prev + r0;
         step.c = lstm ? m.c.data() + s_deriv + r0 : nullptr;
-        step.c_prev = lstm ? m.c.data() + s_prev + r0 : nullptr;
+        step.c_prev = lstm ? m.c.data() + local_prev + r0 : nullptr;
         step.B = e1 - e0, step.H = H;
         m.k.backward_step(m.p.cell, step);
       });
@@ -197,11 +205,10 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
     return a + (t * B + pack.order[r]) * N;
   };
 
-  // The chunks of the window [t_first, T), last first (with lengths, of the steps any sequence
-  // has). After a chunk's steps, over all its rows while its deltas are still in cache:
-  // dW_ih += δ_xᵀ·x, dW_hh += δ_hᵀ·h_prev, db += Σ_rows δ, dx = δ_x·W_ih.
-  for (kernels::index t1 = pack.steps; t1 > t_first;) {
-    const kernels::index t0 = std::max(t_first, t1 - m.chunk);
+  // Backpropagates the chunk of steps [t0, t1). After the chunk's steps, over all its rows while
+  // its deltas are still in cache: dW_ih += δ_xᵀ·x, dW_hh += δ_hᵀ·h_prev, db += Σ_rows δ,
+  // dx = δ_x·W_ih.
+  auto backprop_chunk = [&](kernels::index t0, kernels::index t1) {
     const kernels::index first_row = pack.first_row[t0];
     if (pack.packed)  // the chunk's upstream gradient in its packed rows; padded positions ignored
       for_positions(t0, t1, [&](kernels::index t, kernels::index r, kernels::index q) {
@@ -235,10 +242,10 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
     };
     detail::parallel_for(*m.pool, GH, 8, 16, [&](int thread, kernels::index g0,
                                                  kernels::index g1) {
-      weight_gradient(thread, grads.weight_ih.data(), m.delta_x.data(),
-                      m.x.data() + first_row * I, I, g0, g1);
-      weight_gradient(thread, grads.weight_hh.data(), delta_h, m.h.data() + first_row * H, H, g0,
-                      g1);
+      weight_gradient(thread, grads.weight_ih.data(), m.delta_x.data(), m.x_rows + first_row * I,
+                      I, g0, g1);
+      weight_gradient(thread, grads.weight_hh.data(), delta_h,
+                      m.h.data() + (first_row - m.row_base) * H, H, g0, g1);
       m.k.column_sums(grads.bias_hh.data() + g0,
                       (RNNSUITE_PLANTED(gru_bias_hh_from_x) ? m.delta_x.data() : delta_h) + g0,
                       GH, rows, g1 - g0);
@@ -267,7 +274,17 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
       scatter(grads.h, m.packed_grad_h.data(), H);
       scatter(grads.c, m.packed_grad_c.data(), H);
     }
-    t1 = t0;
+  };
+  // The chunks of the window [t_first, T), last first (with lengths, of the steps any sequence
+  // has); under a memory budget the same chunks in the same order, each recomputed first.
+  if (m.checkpointed) {
+    m.checkpointed_backward(backprop_chunk);
+  } else {
+    for (kernels::index t1 = pack.steps; t1 > t_first;) {
+      const kernels::index t0 = std::max(t_first, t1 - m.chunk);
+      backprop_chunk(t0, t1);
+      t1 = t0;
+    }
   }
   if (bias_ih_is_bias_hh)
     std::copy(grads.bias_hh.begin(), grads.bias_hh.end(), grads.bias_ih.begin());

@@ -2,14 +2,17 @@
 // The state of one rnn::layer, shared by layer.cpp (construction, forward) and
 // layer_backward.cpp. Every buffer is allocated once, in the constructor.
 #include <algorithm>
+#include <functional>
 #include <span>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include "kernels/table.hpp"
 #include "mutation.hpp"
 #include "packed_batch.hpp"
 #include "rnn/aligned.hpp"
+#include "rnn/checkpoint.hpp"
 #include "rnn/error.hpp"
 #include "rnn/layer.hpp"
 #include "thread_pool.hpp"
@@ -86,6 +89,43 @@ struct layer<Real>::impl {
 
   bool has_forward = false;
 
+  // Where the activation buffers start: gates, h, c and hidden_n hold packed rows from row_base
+  // on (0 with full storage; under a memory budget they hold one chunk, see below).
+  kernels::index row_base = 0;
+  // T×B×I, what dW_ih reads: x above, or under a memory budget the caller's x itself.
+  const Real* x_rows = nullptr;
+
+  // Under a memory budget below full storage (layer_checkpointed.cpp): x is left empty, gates,
+  // h, c and hidden_n hold one chunk (chunk×B×GH, (chunk+1)×B×H, (chunk+1)×B×H, chunk×B×H, the
+  // state entering the chunk in h's and c's first B rows), and `slots` the stored states.
+  // Units of the schedule are the chunks backward walks: unit j is steps
+  // [unit_start(j), unit_start(j+1)), the last `chunk` steps the last unit.
+  bool checkpointed = false;
+  kernels::index units = 0;
+  aligned_vector<Real> slots;  // slots × (h: B×H, then c: B×H for LSTM)
+  std::vector<checkpoint::operation> plan;
+  std::size_t first_backward = 0;  // plan[first_backward]: the first backward operation
+  std::int64_t recomputed = 0;     // units the plan forwards after its first backward
+  // The plan's operations before first_backward ran in the last forward and no backward since:
+  // the stored slots and the kept chunk are the plan's, backward goes on from there. Otherwise
+  // backward runs the whole plan again from slot 0 (h0, c0).
+  bool plan_prefix_done = false;
+  bool state_at_end = false;  // the current state: the kept chunk's last (or h's first rows)
+
+  // Sizes (elements) of the activation buffers under a budget. Throws below the minimum.
+  struct budget_sizes {
+    std::size_t gates, states, hidden_n, slots;
+  };
+  budget_sizes plan_checkpoints(std::size_t budget);            // layer_checkpointed.cpp
+  kernels::index unit_start(kernels::index j) const;
+  void forward_unit(kernels::index j, Real* output);
+  void run_plan(std::size_t from, std::size_t to, Real* output,
+                const std::function<void(kernels::index, kernels::index)>& backprop);
+  void checkpointed_forward(std::span<const Real> x, std::span<const Real> h0,
+                            std::span<const Real> c0, std::span<Real> output, std::span<Real> h_n,
+                            std::span<Real> c_n);
+  void checkpointed_backward(const std::function<void(kernels::index, kernels::index)>& backprop);
+
   // dW += δᵀ·B over `rows` rows, B (x or h', row stride N) a chunk's rows × N: packed
   // (kernels::gemm_kernel::run_transposed_a) when they do not fit in half of L2, where streaming
   // them in place for every 8 rows of dW costs more than packing; in place below, where the
@@ -104,7 +144,8 @@ struct layer<Real>::impl {
   void forward_step(kernels::index t);  // layer.cpp
 
   std::size_t activation_bytes() const {
-    return (x.size() + gates.size() + h.size() + c.size() + hidden_n.size()) * sizeof(Real);
+    return (x.size() + gates.size() + h.size() + c.size() + hidden_n.size() + slots.size()) *
+           sizeof(Real);
   }
 };
 

@@ -1,15 +1,21 @@
 // A tiny timing program for lib's own tuning (the benchmark suite proper lives in bench/):
 //   rnnsuite_time_layer <descriptor> [repetitions] [threads] [chunk_steps] [l2_kib]
+//                       [--memory-budget bytes|sqrt]
 // (chunk_steps: layer_options.chunk_steps, 0 = automatic; l2_kib: layer_options.l2_bytes in KiB,
-// 0 = what the OS reports) runs forward+backward on seeded data and prints the median time and
+// 0 = what the OS reports; --memory-budget: layer_options.memory_budget_bytes, or `sqrt` for
+// Chen et al.'s √n rule over the layer's n chunks: ceil(n/k) stored states and k chunks'
+// activations, k = ceil(√n)) runs forward+backward on seeded data and prints the median time and
 // GFLOP/s (3× forward FLOPs).
 #include <algorithm>
 #include <chrono>
+#include <cstring>
+#include <string>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
 #include <vector>
 
+#include "rnn/checkpoint.hpp"
 #include "rnn/layer.hpp"
 #include "rnn/problem.hpp"
 
@@ -17,7 +23,7 @@ namespace {
 
 template <class Real>
 int time_layer(const rnn::problem& p, int repetitions, int threads, int chunk_steps,
-               std::size_t l2_bytes) {
+               std::size_t l2_bytes, const char* budget) {
   const rnn::tensor_sizes n = rnn::sizes_of(p);
   // Values in [-0.5, 0.5): realistic pre-activations (tanh branches on its argument).
   auto fill = [](std::size_t count, unsigned seed) {
@@ -30,8 +36,23 @@ int time_layer(const rnn::problem& p, int repetitions, int threads, int chunk_st
   const auto x = fill(n.x, 4), h0 = fill(n.state, 5), g_out = fill(n.sequence, 6);
   const bool lstm = rnn::has_cell_state(p.cell);
   const auto c0 = lstm ? fill(n.state, 7) : std::vector<Real>{};
-  rnn::layer<Real> L(p, {w_ih, w_hh, b, b},
-                     rnn::layer_options{std::nullopt, threads, chunk_steps, l2_bytes});
+  rnn::layer_options options{std::nullopt, threads, chunk_steps, l2_bytes};
+  if (budget && std::strcmp(budget, "sqrt") == 0) {
+    // The layer's chunk: the automatic choice needs a layer (full storage, briefly).
+    const std::int64_t chunk = rnn::layer<Real>(p, {w_ih, w_hh, b, b}, options).chunk_steps();
+    const std::int64_t units = (p.T + chunk - 1) / chunk;
+    const auto rule = rnn::checkpoint::sqrt_rule_for(units);
+    const std::size_t state = std::size_t(p.B * p.H) * (lstm ? 2 : 1);
+    const std::size_t rows = std::size_t(chunk * p.B);
+    const std::size_t chunk_values = rows * std::size_t(p.G() * p.H) +
+                                     (rows + std::size_t(p.B)) * std::size_t(p.H) * (lstm ? 2 : 1) +
+                                     (p.cell == rnn::cell::gru ? rows * std::size_t(p.H) : 0);
+    options.memory_budget_bytes =
+        (std::size_t(rule.states) * state + std::size_t(rule.segment) * chunk_values) * sizeof(Real);
+  } else if (budget) {
+    options.memory_budget_bytes = std::stoull(budget);
+  }
+  rnn::layer<Real> L(p, {w_ih, w_hh, b, b}, options);
   std::vector<Real> out(n.sequence), h_n(n.state), c_n(lstm ? n.state : 0);
   std::vector<Real> dw_ih(n.weight_ih), dw_hh(n.weight_hh), db_ih(n.bias), db_hh(n.bias);
   std::vector<Real> dx(n.x), dh0(n.state), dc0(lstm ? n.state : 0);
@@ -48,11 +69,12 @@ int time_layer(const rnn::problem& p, int repetitions, int threads, int chunk_st
   std::sort(forward_seconds.begin(), forward_seconds.end());
   const double median = seconds[seconds.size() / 2];
   std::printf("%s isa=%s threads=%d chunk_steps=%lld l2=%zu KiB fwd+bwd median %.3f ms (min %.3f; forward %.3f) %.1f GFLOP/s, %.0f steps/s, "
-              "activations %zu B, workspace %zu B\n",
+              "activations %zu B, workspace %zu B, budget %zu B, chunks recomputed %lld\n",
               rnn::format_problem(p).c_str(), std::string(rnn::isa_name(L.isa())).c_str(), threads,
               static_cast<long long>(L.chunk_steps()), L.l2_bytes() >> 10,
               median * 1e3, seconds.front() * 1e3, forward_seconds[forward_seconds.size() / 2] * 1e3, rnn::forward_backward_flops(p) / median * 1e-9,
-              double(p.T * p.B) / median, L.activation_bytes(), L.workspace_bytes());
+              double(p.T * p.B) / median, L.activation_bytes(), L.workspace_bytes(),
+              options.memory_budget_bytes, static_cast<long long>(L.recomputed_chunks()));
   return 0;
 }
 
@@ -71,9 +93,20 @@ int parse_count(const char* name, const char* text, long limit, long minimum = 1
 }  // namespace
 
 int main(int argc, char** argv) {
+  // --memory-budget <bytes|sqrt>, anywhere: taken out before the positional arguments.
+  const char* budget = nullptr;
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--memory-budget") == 0 && i + 1 < argc)
+      budget = argv[++i];
+    else
+      args.push_back(argv[i]);
+  }
+  argc = int(args.size()), argv = args.data();
   if (argc < 2) {
     std::fprintf(stderr,
-                 "usage: %s <problem descriptor> [repetitions] [threads] [chunk_steps] [l2_kib]\n",
+                 "usage: %s <problem descriptor> [repetitions] [threads] [chunk_steps] [l2_kib] "
+                 "[--memory-budget bytes|sqrt]\n",
                  argv[0]);
     return 2;
   }
@@ -86,8 +119,8 @@ int main(int argc, char** argv) {
     const std::size_t l2_bytes =
         std::size_t(argc > 5 ? parse_count("l2_kib", argv[5], 1 << 30, 0) : 0) << 10;
     return p.precision == rnn::precision::f32
-               ? time_layer<float>(p, repetitions, threads, chunk_steps, l2_bytes)
-               : time_layer<double>(p, repetitions, threads, chunk_steps, l2_bytes);
+               ? time_layer<float>(p, repetitions, threads, chunk_steps, l2_bytes, budget)
+               : time_layer<double>(p, repetitions, threads, chunk_steps, l2_bytes, budget);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;

@@ -47,6 +47,21 @@ struct layer_options {
   // chunk size and, with several threads, how each step's recurrent product is split. 0 (the
   // default) takes l2_cache_bytes() (rnn/cache.hpp). Results agree to rounding for every value.
   std::size_t l2_bytes = 0;
+  // Bytes of activations forward may keep for backward (layer::activation_bytes()). 0 (the
+  // default), or at least what full storage keeps: every step's activations, as without a budget.
+  // Less: checkpointed BPTT (rnn/checkpoint.hpp). Forward keeps the states (h, and c for LSTM)
+  // only at the chunk boundaries Gruslys et al.'s schedule chooses for the slots the budget pays
+  // for, and one chunk's activations; backward recomputes each chunk from its nearest stored
+  // state just before backpropagating it. The chunks and the arithmetic are full storage's, so
+  // every output and gradient is bit-identical to it; the time grows with the chunks forwarded
+  // again (checkpoint::schedule::recomputed()). With a budget:
+  // - x is read from the caller's array, not copied: it must stay unchanged from forward until
+  //   the last backward (as oneDNN asks of its workspace);
+  // - forward with lengths (any length below T) and backward with steps < T are refused (step 1
+  //   of issue 27);
+  // - below the minimum (one stored state and one chunk's activations, which is the quadratic
+  //   schedule) the constructor throws rnn::error saying the minimum in bytes.
+  std::size_t memory_budget_bytes = 0;
 };
 
 template <class Real>
@@ -65,8 +80,12 @@ class layer {
   std::int64_t chunk_steps() const;
   // The L2 size in bytes the blocking follows: layer_options.l2_bytes, or l2_cache_bytes().
   std::size_t l2_bytes() const;
-  // Bytes of stored activations kept from forward for backward.
+  // Bytes of stored activations kept from forward for backward; with a memory budget below full
+  // storage, the peak: the stored states' slots and one chunk's activations.
   std::size_t activation_bytes() const;
+  // Under a memory budget below full storage: chunks forwarded again by each backward after a
+  // forward (the schedule's recomputed units); 0 otherwise.
+  std::int64_t recomputed_chunks() const;
   // Bytes of everything the layer allocated up front (packed weights, activations, scratch).
   std::size_t workspace_bytes() const;
 
