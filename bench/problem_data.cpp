@@ -53,7 +53,7 @@ problem_data<Real> make_problem_data(const rnn::problem& p) {
   d.grad_output = uniform<Real>(n.output, 1.0, 8);
   d.grad_h_n = uniform<Real>(n.state, 1.0, 9);
   if (lstm) d.grad_c_n = uniform<Real>(n.state, 1.0, 10);
-  if (rnn::has_lengths(p)) d.lengths = rnn::make_lengths(p);
+  d.lengths = rnn::make_lengths(p);
   return d;
 }
 

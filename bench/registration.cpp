@@ -6,6 +6,7 @@
 #include <exception>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 
 #include "agreement.hpp"
@@ -31,14 +32,14 @@ impl::run_options options_of(const run_settings& s) {
 }
 
 // steps/s, GFLOP/s and % of peak are rates over the measured (real) time; bytes are plain values.
+// lengths: the problem data's (empty: every sequence T steps). Sequences of different lengths
+// count the steps really computed: a packed batch and its padded twin then differ in time, not
+// in the work reported (GFLOP/s compare as work rates).
 void set_counters(benchmark::State& state, const benchmark_case& c, const run_settings& s,
-                  std::size_t activation_bytes, const agreement* checked) {
+                  std::span<const std::int64_t> lengths, std::size_t activation_bytes,
+                  const agreement* checked) {
   using counter = benchmark::Counter;
   const rnn::problem& p = c.problem;
-  // Sequences of different lengths count the steps really computed: a packed batch and its
-  // padded twin then differ in time, not in the work reported (GFLOP/s compare as work rates).
-  const std::vector<std::int64_t> lengths =
-      rnn::has_lengths(p) ? rnn::make_lengths(p) : std::vector<std::int64_t>{};
   const double flops = rnn::forward_flops(p, lengths) * (c.direction == direction::fwd ? 1.0 : 3.0);
   const double peak = p.precision == rnn::precision::f32 ? s.peak.f32_gflops : s.peak.f64_gflops;
   constexpr auto per_second = counter::kIsIterationInvariantRate;
@@ -85,7 +86,7 @@ void run(benchmark::State& state, const benchmark_case& c, const run_settings& s
     const problem_data<Real> data = make_problem_data<Real>(c.problem);
     runner<Real> r(*subject.implementation, data, s.threads);
     time(state, r, c.direction);
-    set_counters(state, c, s, r.reserve_bytes(), checked);
+    set_counters(state, c, s, data.lengths, r.reserve_bytes(), checked);
   } catch (const impl::failure& e) {
     // Declined only once prepared: reported, but not a failure of the run.
     if (e.which() != impl::failure::kind::unsupported) failed = true;

@@ -261,7 +261,7 @@ std::vector<std::int64_t> lengths_of(const rnn::problem& p, const run_settings& 
           rnn::has_lengths(p) ? "draws its lengths from its descriptor" : "has no lengths field",
           rnn::format_problem(named)));
     }
-    return rnn::has_lengths(p) ? rnn::make_lengths(p) : std::vector<std::int64_t>();
+    return rnn::make_lengths(p);
   }
   if (s.lengths_file.empty())
     throw rnn::error(fmt::format("problem {}: '_lenf' takes the lengths from a file: add "

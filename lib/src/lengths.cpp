@@ -9,6 +9,7 @@ namespace rnn {
 
 std::vector<std::int64_t> make_lengths(const problem& p) {
   validate(p);
+  if (p.lengths == lengths_rule::full) return {};
   std::vector<std::int64_t> lengths(static_cast<std::size_t>(p.B), p.T);
   switch (p.lengths) {
     case lengths_rule::full:

@@ -212,7 +212,7 @@ void prepare(network_check::state& s) {
     throw rnn::error("regime " + s.r.name() +
                      ": the network and packed-sequence reference runs full BPTT only (no "
                      "truncation or streaming)");
-  if (rnn::has_lengths(p)) s.lengths = rnn::make_lengths(p);
+  s.lengths = rnn::make_lengths(p);
   const rnn::aligned_vector<F> w = regime_network_parameters<F>(s.r);
   const rnn::inputs<F> in = regime_inputs<F>(s.r);
   const final_state_weights<F> final_state = regime_final_state_weights<F>(s.r);
@@ -308,7 +308,7 @@ network_check::network_check(const given_data& data, const std::string& name)
   const rnn::problem& p = data.problem;
   // The dump's own lengths (its lengths.npy), else the descriptor's rule.
   rnn::check_lengths(p, data.lengths, "network_check: the lengths of " + name);
-  s.lengths = !data.lengths.empty() || !rnn::has_lengths(p) ? data.lengths : rnn::make_lengths(p);
+  s.lengths = data.lengths.empty() ? rnn::make_lengths(p) : data.lengths;
   if (!rnn::is_network(p) && s.lengths.empty())
     throw rnn::error("network_check: " + rnn::format_problem(p) + " of " + name +
                      " is a single layer of full sequences");

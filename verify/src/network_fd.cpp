@@ -50,8 +50,7 @@ leg_result network_finite_differences(const regime& r) {
              c0 = convert<real100, double>(in.c0), target = convert<real100, double>(in.target);
   const auto final_h = convert<real100, double>(final_state.h),
              final_c = convert<real100, double>(final_state.c);
-  const std::vector<std::int64_t> lengths =
-      rnn::has_lengths(p) ? rnn::make_lengths(p) : std::vector<std::int64_t>{};
+  const std::vector<std::int64_t> lengths = rnn::make_lengths(p);
   auto loss_of = [&](const reference::network_weights<real100>& w, const std::vector<real100>& x_,
                      const std::vector<real100>& h0_, const std::vector<real100>& c0_) {
     const auto run = reference::packed_forward(p, w, x_, h0_, c0_, lengths).padded;

@@ -15,9 +15,10 @@
 
 namespace rnn {
 
-// The B lengths the problem's rule gives: all T (full); each uniform in [1, T] from
-// lengths_seed (uniform); 1, T, ceil(T/2) repeated (extremes). Throws rnn::error for
-// lengths_rule::file, whose lengths come with the data.
+// The lengths to run the problem with, as layer::forward takes them: empty for lengths_rule::full
+// (every sequence T steps); B lengths, each uniform in [1, T] from lengths_seed (uniform); 1, T,
+// ceil(T/2) repeated (extremes). Throws rnn::error for lengths_rule::file, whose lengths come with
+// the data.
 std::vector<std::int64_t> make_lengths(const problem& p);
 
 // Throws rnn::error "<where>: lengths has 3 entries, expected B = 4" or "<where>: lengths[2] = 9
