@@ -79,7 +79,8 @@ Int parse_number(std::string_view key, std::string_view text) {
   return value;
 }
 
-// "isa=avx2;chunk_steps=7;l2_bytes=4096": the keys lib knows; others are ignored (hints).
+// "isa=avx2;chunk_steps=7;l2_bytes=4096;memory_budget_bytes=65536": the keys lib knows; others
+// are ignored (hints).
 void read_hints(const char* text, rnn::layer_options& layer) {
   if (!text) return;
   std::string_view rest(text);
@@ -93,6 +94,8 @@ void read_hints(const char* text, rnn::layer_options& layer) {
     if (key == "isa") layer.isa = rnn::parse_isa(value);
     if (key == "chunk_steps") layer.chunk_steps = parse_number<std::int64_t>(key, value);
     if (key == "l2_bytes") layer.l2_bytes = parse_number<std::size_t>(key, value);
+    if (key == "memory_budget_bytes")
+      layer.memory_budget_bytes = parse_number<std::size_t>(key, value);
   }
 }
 
@@ -207,7 +210,12 @@ class lib_plugin_instance final : public rnnsuite_instance {
     auto c0 = lstm ? const_span_of<Real>(a.c0, "c0", {1, p.B, p.H}, true) : std::span<const Real>();
     if (h0.empty()) h0 = zeros_;  // NULL: zeros
     if (lstm && c0.empty()) c0 = zeros_;
-    layer_.forward(x, h0, c0, span_of<Real>(a.output, "output", {p.T, p.B, p.H}, false),
+    // Under a memory budget the layer reads x again in backward, and the ABI lets the host reuse
+    // x's memory after this call: the layer gets a copy.
+    const bool budgeted = settings_.layer.memory_budget_bytes != 0;
+    if (budgeted) x_budget_.assign(x.begin(), x.end());
+    layer_.forward(budgeted ? std::span<const Real>(x_budget_) : x, h0, c0,
+                   span_of<Real>(a.output, "output", {p.T, p.B, p.H}, false),
                    span_of<Real>(a.h_n, "h_n", {1, p.B, p.H}, false),
                    lstm ? span_of<Real>(a.c_n, "c_n", {1, p.B, p.H}, false) : std::span<Real>());
     if (streams()) {
@@ -268,6 +276,7 @@ class lib_plugin_instance final : public rnnsuite_instance {
   // Streaming only: the parameters and the last forward's inputs.
   rnn::aligned_vector<Real> weight_ih_, weight_hh_, bias_ih_, bias_hh_;  // PyTorch's shapes
   rnn::aligned_vector<Real> x_, h0_, c0_;                                 // T×B×I, B×H, B×H
+  rnn::aligned_vector<Real> x_budget_;  // T×B×I: under a memory budget, the last forward's x
 };
 
 std::int32_t get_caps(rnnsuite_caps* caps) {

@@ -19,6 +19,7 @@ rnn::layer_options layer_options_of(const run_options& o) {
   l.threads = o.threads;
   l.chunk_steps = o.chunk_steps;
   l.l2_bytes = o.l2_bytes;
+  l.memory_budget_bytes = o.memory_budget_bytes;
   return l;
 }
 

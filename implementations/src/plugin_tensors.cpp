@@ -140,7 +140,9 @@ plugin_settings settings_of(const run_options& o) {
   if (o.isa) add("isa=" + std::string(rnn::isa_name(*o.isa)));
   if (o.chunk_steps > 0) add("chunk_steps=" + std::to_string(o.chunk_steps));
   if (o.l2_bytes > 0) add("l2_bytes=" + std::to_string(o.l2_bytes));
-  static_assert(sizeof s.hints > 80, "room for the three hints at their longest");
+  if (o.memory_budget_bytes > 0) add("memory_budget_bytes=" + std::to_string(o.memory_budget_bytes));
+  // isa=avx512, then chunk_steps, l2_bytes and memory_budget_bytes at 19-20 digits, 3 separators.
+  static_assert(sizeof s.hints > 10 + 31 + 29 + 40, "room for the four hints at their longest");
   std::memcpy(s.hints, hints.c_str(), hints.size() + 1);
   return s;
 }

@@ -123,6 +123,24 @@ std::int64_t schedule::slots_used() const {
   return used;
 }
 
+std::int64_t recomputed_units(std::int64_t units, std::int64_t slots) {
+  if (units < 1 || slots < 1)
+    throw error("checkpoint::recomputed_units: units and slots must be >= 1, got " +
+                std::to_string(units) + " and " + std::to_string(slots));
+  const std::int64_t m = std::min(slots, std::max<std::int64_t>(1, units - 1));
+  // binom(m + r, r) for r = 0, 1, ...: exact in 128 bits until it reaches units (< 2^63), since
+  // binom(m + r, r) <= units·(m + r) then.
+  __int128 b = 1;
+  std::int64_t r = 0;
+  while (b < units) {
+    ++r;
+    b = b * (m + r) / r;
+  }
+  if (r == 0) return 0;  // one unit: nothing recomputed
+  const __int128 before = b * r / (m + 1);  // binom(m + r, r - 1)
+  return std::int64_t(__int128(r) * units - before);
+}
+
 sqrt_rule sqrt_rule_for(std::int64_t units) {
   if (units < 1) throw error("checkpoint::sqrt_rule_for: units must be >= 1, got " + std::to_string(units));
   std::int64_t segment = std::int64_t(std::ceil(std::sqrt(double(units))));

@@ -49,7 +49,36 @@ kernels::index automatic_chunk_steps(kernels::index T, kernels::index B, kernels
   return std::min(T, steps);
 }
 
+// layer_options.chunk_steps (at most T), or the automatic choice for an L2 of l2_bytes.
+kernels::index chunk_steps_for(const problem& p, std::int64_t chunk_steps, std::size_t real_bytes,
+                               std::size_t l2_bytes) {
+  return chunk_steps > 0 ? std::min<kernels::index>(p.T, chunk_steps)
+                         : automatic_chunk_steps(p.T, p.B, p.G() * p.H, p.I, real_bytes,
+                                                 l2_bytes / 2);
+}
+
 }  // namespace
+
+std::size_t checkpoint_budget_bytes(const problem& p, const layer_options& options,
+                                    std::int64_t slots) {
+  (void)sizes_of(p);  // validates the problem
+  if (slots < checkpoint::min_slots())
+    throw error("checkpoint_budget_bytes: slots must be >= " +
+                std::to_string(checkpoint::min_slots()) + ", got " + std::to_string(slots));
+  if (options.chunk_steps < 0)
+    throw error("layer_options.chunk_steps must be >= 0 (0: automatic), got " +
+                std::to_string(options.chunk_steps));
+  const std::size_t real_bytes = p.precision == precision::f32 ? 4 : 8;
+  const std::size_t l2 = options.l2_bytes != 0 ? options.l2_bytes : l2_cache_bytes();
+  const detail::checkpoint_costs costs =
+      detail::checkpoint_costs_of(p, chunk_steps_for(p, options.chunk_steps, real_bytes, l2), real_bytes);
+  std::size_t total = 0;
+  if (__builtin_mul_overflow(std::size_t(slots), costs.slot_bytes, &total) ||
+      __builtin_add_overflow(total, costs.chunk_bytes, &total))
+    throw error("checkpoint_budget_bytes: " + std::to_string(slots) + " slots for " +
+                format_problem(p) + " overflow size_t");
+  return total;
+}
 
 template <class Real>
 layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options options) {
@@ -85,9 +114,7 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
   m->T = p.T, m->B = p.B, m->I = p.I, m->H = p.H, m->GH = p.G() * p.H;
   m->l2_bytes = l2_option != 0 ? l2_option : l2_cache_bytes();
   m->half_of_l2 = m->l2_bytes / 2;
-  m->chunk = options.chunk_steps > 0
-                 ? std::min<kernels::index>(m->T, options.chunk_steps)
-                 : automatic_chunk_steps(m->T, m->B, m->GH, m->I, sizeof(Real), m->half_of_l2);
+  m->chunk = chunk_steps_for(p, options.chunk_steps, sizeof(Real), m->l2_bytes);
   const bool lstm = p.cell == cell::lstm, gru = p.cell == cell::gru;
   // Packed sizes: the column count rounded up to whole panels, times K.
   const std::size_t panel = m->k.panel_width;

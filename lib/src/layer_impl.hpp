@@ -19,6 +19,16 @@
 
 namespace rnn {
 
+namespace detail {
+// What a memory budget pays for (layer_checkpointed.cpp): one chunk's activations (elements of
+// gates, of h and of c each, of hidden_n; their bytes) and one stored state (elements, bytes).
+struct checkpoint_costs {
+  std::size_t gates, states, hidden_n, chunk_bytes;
+  std::size_t slot, slot_bytes;
+};
+checkpoint_costs checkpoint_costs_of(const problem& p, kernels::index chunk, std::size_t real_bytes);
+}  // namespace detail
+
 template <class Real>
 struct layer<Real>::impl {
   problem p;
@@ -96,12 +106,15 @@ struct layer<Real>::impl {
   const Real* x_rows = nullptr;
 
   // Under a memory budget below full storage (layer_checkpointed.cpp): x is left empty, gates,
-  // h, c and hidden_n hold one chunk (chunk×B×GH, (chunk+1)×B×H, (chunk+1)×B×H, chunk×B×H, the
-  // state entering the chunk in h's and c's first B rows), and `slots` the stored states.
-  // Units of the schedule are the chunks backward walks: unit j is steps
-  // [unit_start(j), unit_start(j+1)), the last `chunk` steps the last unit.
+  // h, c and hidden_n hold `kept` chunks (kept·chunk×B×GH, (kept·chunk+1)×B×H twice,
+  // kept·chunk×B×H, the state entering the first in h's and c's first B rows), and `slots` the
+  // stored states. Chunks are the ones backward walks: chunk j is steps
+  // [unit_start(j), unit_start(j+1)), the last `chunk` steps the last one. The schedule's units
+  // are chunks 0 .. units-kept-1, each recomputed as the schedule says, then the last `kept`
+  // chunks as one unit whose activations the first forward keeps (schedule_chunk maps them).
   bool checkpointed = false;
-  kernels::index units = 0;
+  kernels::index units = 0;  // chunks
+  kernels::index kept = 1;   // the last chunks, never recomputed
   aligned_vector<Real> slots;  // slots × (h: B×H, then c: B×H for LSTM)
   std::vector<checkpoint::operation> plan;
   std::size_t first_backward = 0;  // plan[first_backward]: the first backward operation
@@ -118,6 +131,8 @@ struct layer<Real>::impl {
   };
   budget_sizes plan_checkpoints(std::size_t budget);            // layer_checkpointed.cpp
   kernels::index unit_start(kernels::index j) const;
+  // The first chunk of the schedule's unit u, for u in [0, units - kept + 1] (the last: `units`).
+  kernels::index schedule_chunk(std::int64_t u) const { return u <= units - kept ? u : units; }
   void forward_unit(kernels::index j, Real* output);
   void run_plan(std::size_t from, std::size_t to, Real* output,
                 const std::function<void(kernels::index, kernels::index)>& backprop);

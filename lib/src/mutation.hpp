@@ -49,6 +49,8 @@ enum class mutant : int {
   lengths_finished_updated,  // a finished sequence still steps through the padding (h_n at T-1)
   lengths_reverse_from_end,  // the reverse direction starts at T-1 instead of len_b - 1
   lengths_gradient_leak,     // grad_output past a sequence's length reaches its carried dh
+  // Issue 27's: backward under a memory budget.
+  checkpoint_restore_older_slot,  // a restore reads the slot before the one stored (an earlier state)
   count
 };
 static_assert(static_cast<int>(mutant::count) <= 64, "reached_hooks holds one bit per mutant");

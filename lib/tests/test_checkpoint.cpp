@@ -16,6 +16,7 @@ namespace {
 
 using rnn::checkpoint::operation;
 using rnn::checkpoint::schedule;
+using rnn::checkpoint::recomputed_units;
 using kind = operation::kind;
 
 // The fewest unit forwards (the initial pass included) that backpropagate n units with m slots,
@@ -127,10 +128,18 @@ TEST(Checkpoint, ClosedForms) {
   }
   // Enough slots need no table, however many units (T = 10^6 steps in 512-step chunks is 1954).
   EXPECT_EQ(schedule(100000, 99999).recomputed(), 99999);
-  // Griewank's binomial closed form for every m.
+  // Griewank's binomial closed form for every m, and lib's own closed form (which the layer uses
+  // to choose how many chunks to keep) against the program for every m up to n.
   for (std::int64_t n = 1; n <= 300; n += 13)
     for (std::int64_t m = 1; m <= 12; ++m)
       EXPECT_EQ(schedule(n, m).recomputed(), griewank_recomputed(n, m)) << n << " " << m;
+  for (std::int64_t n = 1; n <= 120; n += 7)
+    for (std::int64_t m = 1; m <= n + 1; ++m)
+      EXPECT_EQ(recomputed_units(n, m), schedule(n, m).recomputed()) << n << " " << m;
+  EXPECT_EQ(recomputed_units(1000000, 1), std::int64_t(1000000) * 999999 / 2);
+  EXPECT_EQ(recomputed_units(1000000, 999999), 999999);
+  EXPECT_THROW(recomputed_units(0, 1), rnn::error);
+  EXPECT_THROW(recomputed_units(5, 0), rnn::error);
 }
 
 TEST(Checkpoint, PlansAreValidAndCostWhatTheProgramSays) {

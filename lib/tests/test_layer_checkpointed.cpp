@@ -87,6 +87,23 @@ budget_parts parts(const problem& p, std::int64_t chunk) {
           state * (lstm ? 2 : 1) * sizeof(Real)};
 }
 
+// What the layer documents it chooses: the last k chunks kept (k·chunk − (k−1)·slot bytes, the
+// state rows shared) and the rest of the budget in slots, the k with the fewest chunks recomputed
+// by Gruslys's program over the other chunks and the kept ones as one unit.
+std::int64_t fewest_recomputed(std::int64_t units, budget_parts b, std::size_t budget) {
+  std::int64_t best = -1;
+  for (std::int64_t k = 1; k <= units; ++k) {
+    const std::size_t kept = std::size_t(k) * (b.chunk - b.slot) + b.slot;
+    if (kept + b.slot > budget) break;
+    const std::int64_t n = units - k + 1;
+    const std::int64_t m = std::min<std::int64_t>(std::int64_t((budget - kept) / b.slot),
+                                                  std::max<std::int64_t>(n - 1, 1));
+    const std::int64_t cost = checkpoint::schedule(n, m).recomputed();
+    if (best < 0 || cost < best) best = cost;
+  }
+  return best;
+}
+
 template <class Real>
 void check_cell(cell c) {
   for (std::int64_t B : {1, 3})
@@ -103,20 +120,26 @@ void check_cell(cell c) {
         const budget_parts b = parts<Real>(p, steps);
         const std::size_t minimum = b.chunk + b.slot;
         const std::int64_t root = std::int64_t(std::ceil(std::sqrt(double(units))));
-        for (std::int64_t slots : {std::int64_t(1), std::int64_t(2), root, units - 1, units + 3}) {
+        // Budgets of one chunk and `slots` states, then of 3 chunks (the layer may keep the last
+        // ones) and of half the chunks, each with 2 states.
+        std::vector<std::size_t> budgets;
+        for (std::int64_t slots : {std::int64_t(1), std::int64_t(2), root, units - 1, units + 3})
+          budgets.push_back(b.chunk + std::size_t(std::max<std::int64_t>(slots, 1)) * b.slot);
+        budgets.push_back(3 * b.chunk + 2 * b.slot);
+        budgets.push_back(std::size_t(std::max<std::int64_t>(units / 2, 1)) * b.chunk + 2 * b.slot);
+        for (std::size_t budget : budgets) {
           SCOPED_TRACE(std::string(cell_name(c)) + " B=" + std::to_string(B) + " chunk=" +
                        std::to_string(chunk) + " threads=" + std::to_string(threads) +
-                       " slots=" + std::to_string(slots));
-          o.memory_budget_bytes = b.chunk + std::size_t(std::max<std::int64_t>(slots, 1)) * b.slot;
+                       " budget=" + std::to_string(budget));
+          o.memory_budget_bytes = budget;
           const outputs<Real> ck = run<Real>(d, o);
           expect_identical(ck, full);
           EXPECT_LE(ck.activation_bytes, o.memory_budget_bytes);
-          const std::int64_t used = std::clamp<std::int64_t>(slots, 1, std::max<std::int64_t>(units - 1, 1));
-          EXPECT_EQ(ck.recomputed, checkpoint::schedule(units, used).recomputed());
-          if (slots == 1) {
-            EXPECT_EQ(o.memory_budget_bytes, minimum);
-          }
+          // At full storage's size or above (Elman's full storage keeps no gates), full storage.
+          EXPECT_EQ(ck.recomputed,
+                    budget >= full.activation_bytes ? 0 : fewest_recomputed(units, b, budget));
         }
+        EXPECT_EQ(budgets.front(), minimum);
         // A second backward after one forward runs the whole schedule again.
         o.memory_budget_bytes = minimum + b.slot;
         expect_identical(run<Real>(d, o, 2), full);
@@ -189,6 +212,37 @@ TEST(LayerCheckpointed, Refusals) {
                           gradients_view<float>{dw_ih, dw_hh, db_ih, db_hh, {}, {}, {}, {}, {}}, 4),
                error);
   L.backward(g_out, {}, {}, gradients_view<float>{dw_ih, dw_hh, db_ih, db_hh, {}, {}, {}, {}, {}});
+}
+
+// checkpoint_budget_bytes names the budget a layer spends on one chunk and `slots` states: the
+// documented sizes, for an explicit chunk and for the automatic one (which only a layer tells).
+TEST(LayerCheckpointed, BudgetForSlots) {
+  for (cell c : {cell::elman_tanh, cell::lstm, cell::gru}) {
+    // T = 200: the automatic chunk (86 steps here) is shorter than T.
+    const case_data d = make_case(c, 200, 3, 5, 6, 7);
+    problem p = d.p;
+    p.precision = precision::f64;
+    const auto w_ih = to<double>(d.weight_ih), w_hh = to<double>(d.weight_hh);
+    const auto b_ih = to<double>(d.bias_ih), b_hh = to<double>(d.bias_hh);
+    const parameters_view<double> params{w_ih, w_hh, b_ih, b_hh};
+    for (std::int64_t chunk : {4, 0}) {
+      layer_options o{rnn::isa{default_isa()}, 1, chunk, 0};
+      const std::int64_t steps = layer<double>(p, params, o).chunk_steps();
+      const budget_parts b = parts<double>(p, steps);
+      for (std::int64_t slots : {1, 2, 5})
+        EXPECT_EQ(checkpoint_budget_bytes(p, o, slots), b.chunk + std::size_t(slots) * b.slot)
+            << format_problem(p) << " chunk " << chunk << " slots " << slots;
+      // The smallest is accepted and activation_bytes() is it; one byte less is not.
+      o.memory_budget_bytes = checkpoint_budget_bytes(p, o, 1);
+      EXPECT_EQ(layer<double>(p, params, o).activation_bytes(), o.memory_budget_bytes);
+      o.memory_budget_bytes -= 1;
+      EXPECT_THROW(layer<double>(p, params, o), error);
+    }
+  }
+  problem p = make_case(cell::gru, 5, 1, 2, 3, 1).p;
+  EXPECT_THROW(checkpoint_budget_bytes(p, {}, 0), error);
+  p.T = 0;
+  EXPECT_THROW(checkpoint_budget_bytes(p, {}, 1), error);
 }
 
 }  // namespace

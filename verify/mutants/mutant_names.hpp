@@ -95,6 +95,9 @@ inline constexpr std::array<mutant_info, static_cast<int>(mutant::count)> all_mu
     {mutant::lengths_gradient_leak, "lengths_gradient_leak", "lengths",
      "grad_output at t ≥ len_b is added into the finished sequence's carried dL/dh",
      "layer_backward.cpp"},
+    {mutant::checkpoint_restore_older_slot, "checkpoint_restore_older_slot", "checkpoints",
+     "under a memory budget, a restore reads the slot stored before the one named: chunks "
+     "recomputed from an earlier state", "layer_checkpointed.cpp"},
 }};
 
 static_assert(

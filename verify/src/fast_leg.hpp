@@ -6,19 +6,26 @@
 #include <string>
 
 #include "rnn/isa.hpp"
+#include "rnn/layer.hpp"
 #include "rnnsuite/impl/implementation.hpp"
 #include "rnnsuite/verify/legs.hpp"
 #include "rnnsuite/verify/regimes.hpp"
 
 namespace rnnsuite::verify::detail {
 
-inline impl::run_options run_options_of(const execution& how, std::optional<rnn::isa> isa) {
+inline impl::run_options run_options_of(const execution& how, const rnn::problem& p,
+                                        std::optional<rnn::isa> isa) {
   impl::run_options o;
   o.threads = how.threads;
   o.streaming = how.streaming;
   o.isa = isa;
   o.chunk_steps = how.chunk_steps;
   o.l2_bytes = how.l2_bytes;
+  if (how.checkpoint_slots > 0) {
+    rnn::layer_options lib;
+    lib.chunk_steps = how.chunk_steps, lib.l2_bytes = how.l2_bytes;
+    o.memory_budget_bytes = rnn::checkpoint_budget_bytes(p, lib, how.checkpoint_slots);
+  }
   return o;
 }
 

@@ -155,7 +155,7 @@ std::optional<std::string> declined_by(const impl::implementation& implementatio
   if (r.run.streaming.k1 > 0 && !caps.streaming) return "no streaming k1/k2 schedule";
   // The implementation's own reason first (oneDNN's, the plugin ABI's), else the capability's:
   // lengths are never run as a padded batch by one that does not take them.
-  if (auto why = implementation.unsupported(r.problem, detail::run_options_of(r.run, std::nullopt)))
+  if (auto why = implementation.unsupported(r.problem, detail::run_options_of(r.run, r.problem, std::nullopt)))
     return why;
   if (rnn::has_lengths(r.problem) && !caps.lengths)
     return implementation.name() + " takes no sequence lengths (capabilities::lengths)";
@@ -196,7 +196,7 @@ leg_result run_as(const auto& s, const impl::implementation& implementation,
   leg_result r = detail::start_fast_leg(s.r, implementation, isa);
   if (r.outcome == verdict::unsupported) return r;
   const execution& how = s.r.run;
-  const impl::run_options options = detail::run_options_of(how, isa);
+  const impl::run_options options = detail::run_options_of(how, p, isa);
   const rnn::tensor_sizes n = rnn::sizes_of(p);
   const bool lstm = rnn::has_cell_state(p.cell);
   const auto w_ih = narrow<F>(s.params.weight_ih), w_hh = narrow<F>(s.params.weight_hh);

@@ -260,7 +260,7 @@ leg_result run_as(const network_check::state& s, const impl::implementation& imp
       d_c0(lstm ? n.state : 0), d_h(per_step ? n.sequences : 0),
       d_c(lstm && per_step ? n.sequences : 0);
   if (!ran(r, [&] {
-        const impl::run_options options = run_options_of(how, isa);
+        const impl::run_options options = run_options_of(how, p, isa);
         const impl::sequence_inputs<F> in{x, h0, c0, s.lengths};
         rnn::aligned_vector<F> output(n.output), h_n(n.state), c_n(lstm ? n.state : 0);
         if (rnn::is_network(p)) {

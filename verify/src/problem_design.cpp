@@ -240,6 +240,7 @@ std::vector<regime> regimes(profile which, rnn::precision p, int threads) {
       if (e.family == f) out.push_back(realize(which, f, e.row, p, threads, seed++));
   for (regime& r : network_regimes(which, p, threads)) out.push_back(std::move(r));
   for (regime& r : packed_regimes(which, p, threads)) out.push_back(std::move(r));
+  for (regime& r : checkpoint_regimes(which, p, threads)) out.push_back(std::move(r));
   return out;
 }
 

@@ -24,6 +24,7 @@ std::string execution::tags() const {
   if (threads > 1) t += fmt::format("+threads{}", threads);
   if (chunk_steps > 0) t += fmt::format("+chunk{}", chunk_steps);
   if (l2_bytes > 0) t += fmt::format("+l2_{}", l2_bytes);
+  if (checkpoint_slots > 0) t += fmt::format("+checkpoint{}", checkpoint_slots);
   if (truncation > 0) t += fmt::format("+trunc{}", truncation);
   if (streaming.k1 > 0) t += fmt::format("+tbptt{}x{}", streaming.k1, streaming.k2);
   if (parameter_gradients_only) t += "+params_only";

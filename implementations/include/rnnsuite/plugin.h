@@ -109,7 +109,7 @@ typedef struct rnnsuite_extension {
 } rnnsuite_extension;
 
 /* Tuning hints ("key=value" pairs separated by ';'), for implementations that know the keys;
- * never required. rnnsuite's own library reads chunk_steps, l2_bytes and isa. */
+ * never required. rnnsuite's own library reads chunk_steps, l2_bytes, memory_budget_bytes and isa. */
 #define RNNSUITE_EXTENSION_HINTS 1
 typedef struct rnnsuite_hints {
   rnnsuite_extension head; /* type RNNSUITE_EXTENSION_HINTS */

@@ -77,6 +77,11 @@ class schedule {
   std::vector<std::int32_t> split_;
 };
 
+// C(n, m) - n without the table, for any n >= 1, m >= 1: Griewank's closed form
+// r·n - binom(m + r, r - 1), r the smallest with binom(m + r, r) >= n (schedule(n, m).recomputed()
+// when a schedule can be built). Throws rnn::error on bad arguments.
+std::int64_t recomputed_units(std::int64_t units, std::int64_t slots);
+
 // Chen et al., "Training Deep Nets with Sublinear Memory Cost" (2016), for comparison: keep the
 // state every `segment` = ceil(√n) units during the forward pass, then backpropagate the
 // segments last first, each recomputed once from its state with all its activations kept.

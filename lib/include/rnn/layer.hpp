@@ -64,6 +64,13 @@ struct layer_options {
   std::size_t memory_budget_bytes = 0;
 };
 
+// The memory budget (bytes, for layer_options::memory_budget_bytes) that pays for `slots` >= 1
+// stored states and one chunk's activations, for problem p with these options' chunk_steps and
+// l2_bytes (the rest is ignored). slots = 1 is the smallest budget a layer accepts. Throws
+// rnn::error on a bad problem or option.
+std::size_t checkpoint_budget_bytes(const problem& p, const layer_options& options,
+                                    std::int64_t slots);
+
 template <class Real>
 class layer {
  public:

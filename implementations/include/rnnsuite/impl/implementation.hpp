@@ -43,6 +43,7 @@ struct run_options {
   std::optional<rnn::isa> isa;       // hint: lib's instruction set (empty: its default)
   std::int64_t chunk_steps = 0;      // hint: lib's layer_options.chunk_steps
   std::size_t l2_bytes = 0;          // hint: lib's layer_options.l2_bytes
+  std::size_t memory_budget_bytes = 0;  // hint: lib's layer_options.memory_budget_bytes
 };
 
 // The instance's inputs beside the parameters it was prepared with.

@@ -38,6 +38,10 @@ struct execution {
   int threads = 1;               // passed to any implementation that takes a thread count
   std::int64_t chunk_steps = 0;  // lib's steps per chunk (0: its automatic choice)
   std::size_t l2_bytes = 0;      // the L2 size lib's blocking follows (0: the machine's)
+  // lib's backward under a memory budget (layer_options.memory_budget_bytes, a hint): the budget
+  // that keeps this many states besides one chunk's activations (rnn::checkpoint_budget_bytes,
+  // with chunk_steps and l2_bytes above); 0: full storage.
+  std::int64_t checkpoint_slots = 0;
   std::int64_t truncation = 0;   // backward through the last `truncation` steps (0: all T)
   rnn::tbptt_schedule streaming{0, 0};  // k1 > 0: the streaming k1/k2 schedule (rnn/tbptt.hpp)
   // Ask only for the parameter gradients and dh0, dc0 (dx_t, dL/dh_t and dL/dc_t not wanted):
@@ -68,7 +72,8 @@ struct regime {
 // Every regime of a profile, in precision p: the regime families crossed with a pairwise
 // (covering-array) design over the axes of `execution`, sizes, batch and T (problem_design.cpp),
 // then stacked and bidirectional networks of every cell (network_regimes), then batches of
-// sequences of different lengths of every cell (packed_regimes).
+// sequences of different lengths of every cell (packed_regimes), then backward under a memory
+// budget for every cell (checkpoint_regimes).
 // threads: the count of the design's multi-threaded problems (--threads).
 // The design's thread count when none is given: more than the three row groups lib splits a batch
 // of 17 into, so one thread gets none. `rnnsuite verify --threads` and the mutation matrix both
@@ -81,6 +86,9 @@ std::vector<regime> network_regimes(profile which, rnn::precision p, int threads
 // Batches whose sequences differ in length (rnn/lengths.hpp), which regimes() appends
 // (src/packed_regimes.cpp).
 std::vector<regime> packed_regimes(profile which, rnn::precision p, int threads = default_threads);
+// Backward under a memory budget (checkpointed BPTT) of every cell, which regimes() appends
+// (src/checkpoint_regimes.cpp).
+std::vector<regime> checkpoint_regimes(profile which, rnn::precision p, int threads = default_threads);
 
 // The families of regimes() (each regime's `family`), for --regime's help and validation.
 std::vector<std::string> regime_families();

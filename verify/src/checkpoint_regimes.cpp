@@ -1,0 +1,51 @@
+// The regimes of backward under a memory budget (lib's checkpointed BPTT, rnn/checkpoint.hpp),
+// appended to every profile: for each cell, in the profile's precision, in the regime that carries
+// gradients farthest (the edge, LSTM's forget gate and GRU's update gate near 1), with biases, a
+// loss on every step and a gradient on the final states, so every step's recomputed activations
+// reach dW, dx, dh0 and dc0.
+// The budget is a hint only lib reads (every other implementation runs the same problem in full
+// storage). lib's gradients are bit-identical to full storage's (lib's own tests say so); here the
+// verifier grades them against the reference like any other, so a schedule that restores a wrong
+// state or recomputes a chunk from the wrong place FAILs by name.
+// The shapes (explicit chunks, so the budget and the schedule are the same on every machine):
+// - quick: T = 16 in chunks of 2 (8 units) with 2 stored states: a schedule that stores, restores
+//   and recomputes some units three times (14 recomputed); B = 2 on the design's thread count;
+// - full adds batch 1 (lib's matvec path, whose sweep order follows the step) with the smallest
+//   budget, one stored state: every unit recomputed from h0, the quadratic schedule.
+#include "rnnsuite/verify/regimes.hpp"
+
+namespace rnnsuite::verify {
+
+namespace {
+
+struct checkpoint_shape {
+  std::int64_t T, B, I, H, chunk, slots;
+  bool threaded;
+};
+
+}  // namespace
+
+std::vector<regime> checkpoint_regimes(profile which, rnn::precision p, int threads) {
+  const char* carrying[] = {"elman_tanh_edge", "elman_sigmoid_edge", "elman_relu_edge",
+                            "lstm_forget_1", "gru_update_1"};
+  const rnn::cell cells[] = {rnn::cell::elman_tanh, rnn::cell::elman_sigmoid,
+                             rnn::cell::elman_relu, rnn::cell::lstm, rnn::cell::gru};
+  std::vector<regime> out;
+  std::uint64_t seed = which == profile::quick ? 901 : 951;
+  for (int c = 0; c < 5; ++c) {
+    std::vector<checkpoint_shape> shapes = {{16, 2, 3, 5, 2, 2, true}};
+    if (which == profile::full) shapes.push_back({40, 1, 3, 6, 3, 1, false});
+    for (const checkpoint_shape& s : shapes) {
+      const rnn::problem problem{cells[c], s.T, s.B, s.I, s.H, p};
+      regime r = regime_for(carrying[c], problem, seed++);
+      r.run.realistic_biases = true, r.run.loss = rnn::loss_kind::all;
+      r.run.final_state_loss = true;
+      r.run.chunk_steps = s.chunk, r.run.checkpoint_slots = s.slots;
+      if (s.threaded) r.run.threads = threads;
+      out.push_back(std::move(r));
+    }
+  }
+  return out;
+}
+
+}  // namespace rnnsuite::verify
