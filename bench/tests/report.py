@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """scripts/bench-report (ctest label bench): the report's arithmetic and verdicts on a synthetic
 benchmark JSON whose answers are worked out here independently (the targets' intervals against the
-exact bootstrap distribution of a median), its figures, its two-thread run (a process pair per
-problem) on a stand-in binary, the networks' section (their FLOPs per layer and direction, their
+exact bootstrap distribution of a median), its statistics module (scripts/bench_report/estimates.py,
+scipy) on its own, its figures, its two-thread run (both implementations in one interleaved
+process, OMP_WAIT_POLICY=ACTIVE unless the environment sets a policy, which is then used and
+reported) on a stand-in binary, the networks' section (their FLOPs per layer and direction, their
 targets, two threads against one) and the networks grid's run (the pass of rnnsuite at one and two
 threads) on another stand-in, its refusal to overwrite a report when it has nothing to render, and
 the real pipeline on the smoke grid (with a third implementation, `--impl lib`, in its JSON).
@@ -19,8 +21,11 @@ import subprocess
 import sys
 import tempfile
 
-REPORT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                      "scripts", "bench-report")
+SCRIPTS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                       "scripts")
+REPORT = os.path.join(SCRIPTS, "bench-report")
+sys.path.insert(0, SCRIPTS)
+from bench_report import estimates  # noqa: E402
 PEAK = 200.0  # GFLOP/s, the synthetic run's measured FP32 peak
 # Time (ms) = intercept + slope·T of each cell's B = 1, H = 128 sweep: (rnnsuite, oneDNN).
 LINES = {"lstm": ((0.1, 0.0075), (0.2, 0.0125)), "gru": ((0.1, 0.002), (0.2, 0.003))}
@@ -230,6 +235,31 @@ def check_synthetic(folder, failures):
                 failures.append(f"activation bytes verdict for {cell}: expected {worst}, {verdict}")
 
 
+def check_estimates(failures):
+    """estimates.py on its own: the interval is the same on every call (seeded by the key), a
+    single repetition on each side resamples to itself (the interval is the ratio), an empty
+    sample is an error, not an interval; the line fit returns an exact line and calls a flat line
+    through flat data exact (R² = 1, where scipy's r is 0)."""
+    ours, theirs = SPREAD["lstm_t128_b16_i512_h512_f32"]
+    first = estimates.ratio_interval(ours, theirs, "lstm_t128_b16_i512_h512_f32")
+    again = estimates.ratio_interval(ours, theirs, "lstm_t128_b16_i512_h512_f32")
+    if first != again or not first[0] < statistics.median(theirs) / statistics.median(ours) < first[1]:
+        failures.append(f"estimates: interval {first}, then {again}; expected the same, around the ratio")
+    single = estimates.ratio_interval([0.010], [0.012], "one repetition")
+    if not all(math.isclose(end, 1.2) for end in single):
+        failures.append(f"estimates: one repetition a side gives {single}, expected (1.2, 1.2)")
+    try:
+        estimates.ratio_interval([], [0.012], "empty")
+        failures.append("estimates: an empty sample gave an interval")
+    except ValueError:
+        pass
+    slope, intercept, r2 = estimates.line_fit([16, 64, 256], [0.1 + 0.0075 * t for t in (16, 64, 256)])
+    if not (math.isclose(slope, 0.0075) and math.isclose(intercept, 0.1) and math.isclose(r2, 1.0)):
+        failures.append(f"estimates: line fit of an exact line gives {slope}, {intercept}, {r2}")
+    if estimates.line_fit([16, 64, 256], [5.0] * 3) != (0.0, 5.0, 1.0):
+        failures.append(f"estimates: a flat line gives {estimates.line_fit([16, 64, 256], [5.0] * 3)}")
+
+
 def check_figures(folder, failures):
     """A T sweep gets a figure; a single T (the table grid's only B = 1, H = 128 point) does not."""
     if not shutil.which("gnuplot"):
@@ -249,11 +279,10 @@ def check_figures(folder, failures):
 
 
 FAKE_BENCH = r"""#!/usr/bin/env python3
-# A stand-in for rnnsuite-bench: lists three problems and a float64 one, and for a filtered run (matched, as Google
-# Benchmark does, against the internal name, which ends in /real_time) writes 5 repetitions
-# of what the filter selects (rnnsuite 10 ms, oneDNN 12 ms) and a peak that differs by call (the
-# fifth call's is the best),
-# logging the filter and OMP_WAIT_POLICY.
+# A stand-in for rnnsuite-bench: lists three problems and a float64 one, and writes 5 repetitions
+# of what its filter selects (everything without one; matched, as Google Benchmark does, against
+# the internal name, which ends in /real_time): rnnsuite 10 ms, oneDNN 12 ms; logging the filter,
+# the thread count and OMP_WAIT_POLICY.
 import json, os, re, sys
 names = [f"{d}/{w}/{i}" for d in ("lstm_t128_b1_i128_h128_f32", "gru_t128_b64_i512_h512_f32",
                                   "lstm_t128_b16_i512_h512_f32")
@@ -263,61 +292,82 @@ args = sys.argv[1:]
 if "--benchmark_list_tests=true" in args:
     print("\n".join(names))
     sys.exit(0)
-chosen = re.compile([a for a in args if a.startswith("--benchmark_filter=")][-1].split("=", 1)[1])
-out = [a for a in args if a.startswith("--benchmark_out=")][-1].split("=", 1)[1]
+value = lambda flag, default: ([a.split("=", 1)[1] for a in args if a.startswith(flag + "=")] or [default])[-1]
+chosen, threads = re.compile(value("--benchmark_filter", ".")), value("--threads", "1")
 with open(os.environ["FAKE_BENCH_LOG"], "a") as f:
-    f.write(f"{chosen.pattern} {os.environ.get('OMP_WAIT_POLICY')}\n")
-call = sum(1 for _ in open(os.environ["FAKE_BENCH_LOG"]))
+    f.write(f"{chosen.pattern} {threads} {os.environ.get('OMP_WAIT_POLICY')}\n")
 runs = [{"name": n, "run_name": n, "run_type": "iteration", "repetitions": 5, "repetition_index": r,
          "real_time": 10.0 if n.endswith("rnnsuite") else 12.0, "cpu_time": 1.0, "time_unit": "ms"}
         for n in names if chosen.search(n + "/real_time") for r in range(5)]
-context = {"command": "fake", "grid": "table", "threads": "2", "peak_f32_gflops": str(100.0 + call * 7 % 6),
-           "peak_f64_gflops": str(50.0 + call), "peak_detail": f"call {call}"}
-json.dump({"context": context, "benchmarks": runs}, open(out, "w"))
+context = {"command": "fake", "grid": "table", "threads": threads, "peak_f32_gflops": "103.5",
+           "peak_f64_gflops": "51.0", "peak_detail": "fake peak"}
+json.dump({"context": context, "benchmarks": runs}, open(value("--benchmark_out", ""), "w"))
 sys.exit(0 if runs else 2)
 """
 
 
+def environment(**extra):
+    """The tests' environment: this process's without an OMP_WAIT_POLICY of its own (each check
+    sets the policy it means), plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    env.update(extra)
+    return env
+
+
 def check_threads_pipeline(folder, failures):
-    """With threads > 1: a pair of processes per problem, back to back, the pair's order alternating,
-    each implementation with its OMP_WAIT_POLICY; the JSONs merged with the best peak."""
+    """With threads > 1, as with one: the whole grid in one interleaved process, both
+    implementations, OMP_WAIT_POLICY=ACTIVE for the whole process, and the report says so; a
+    policy set in the environment is used instead and reported as the environment's; a policy
+    that is no policy is refused before anything runs."""
     build = os.path.join(folder, "fake-build")
     os.makedirs(os.path.join(build, "bench"))
     fake = os.path.join(build, "bench", "rnnsuite-bench")
     with open(fake, "w") as f:
         f.write(FAKE_BENCH)
     os.chmod(fake, 0o755)
-    log, json_path, out = (os.path.join(folder, n) for n in ("fake.log", "t2.json", "t2.md"))
+    for given, expected_policy, whence in ((None, "ACTIVE", "bench-report's default"),
+                                           ("PASSIVE", "PASSIVE", "set in the environment")):
+        tag = f"t2-{given or 'default'}"
+        log, json_path, out = (os.path.join(folder, f"{tag}{n}") for n in (".log", ".json", ".md"))
+        env = environment(FAKE_BENCH_LOG=log, **({"OMP_WAIT_POLICY": given} if given else {}))
+        r = subprocess.run([sys.executable, REPORT, "--build", build, "--threads", "2", "--grid", "table",
+                            "--json", json_path, "--out", out], capture_output=True, text=True,
+                           timeout=120, env=env)
+        if r.returncode != 0:
+            failures.append(f"two-thread pipeline ({tag}): exit {r.returncode}: {r.stderr[-300:]}")
+            continue
+        calls = [line.split() for line in open(log).read().splitlines()]
+        if calls != [[".", "2", expected_policy]]:
+            failures.append(f"two-thread pipeline ({tag}): processes {calls}, expected one, "
+                            f"unfiltered, at two threads, {expected_policy}")
+        document = json.load(open(json_path))
+        names = sorted(b["name"] for b in document["benchmarks"])
+        if len(names) != 65 or len(set(names)) != 13:
+            failures.append(f"two-thread pipeline ({tag}): {len(names)} runs of {len(set(names))} "
+                            "benchmarks, expected 65 of 13")
+        context = document["context"]
+        if context.get("omp_wait_policy") != expected_policy or float(context["peak_f32_gflops"]) != 103.5:
+            failures.append(f"two-thread pipeline ({tag}): context {context}, expected the process's "
+                            f"peak 103.5 and omp_wait_policy {expected_policy}")
+        text = open(out).read()
+        said = f"with `OMP_WAIT_POLICY={expected_policy}` for the whole process ({whence}"
+        if said not in text:
+            failures.append(f"two-thread pipeline ({tag}): the report does not say {said!r}")
+        if given is None and re.search(r"PASSIVE|pair of processes|process pair", text):
+            failures.append(f"two-thread pipeline ({tag}): the report still speaks of a "
+                            "per-implementation policy or a pair of processes")
+        cells = row(text, "gru_t128_b64_i512_h512_f32")
+        if cells is None or cells[1] != "1.20x" or cells[4] != "met":
+            failures.append(f"two-thread pipeline ({tag}): gru at B = 64 reads {cells}, expected 1.20x, met")
+    log, out = os.path.join(folder, "t2-bad.log"), os.path.join(folder, "t2-bad.md")
     r = subprocess.run([sys.executable, REPORT, "--build", build, "--threads", "2", "--grid", "table",
-                        "--json", json_path, "--out", out], capture_output=True, text=True,
-                       timeout=120, env=dict(os.environ, FAKE_BENCH_LOG=log))
-    if r.returncode != 0:
-        failures.append(f"two-thread pipeline: exit {r.returncode}: {r.stderr[-300:]}")
-        return
-    calls = [line.split() for line in open(log).read().splitlines()]
-    problems = ["lstm_t128_b1_i128_h128_f32", "gru_t128_b64_i512_h512_f32", "lstm_t128_b16_i512_h512_f32"]
-    want = []
-    for i, d in enumerate(problems):
-        for impl in ("onednn", "rnnsuite") if i % 2 == 0 else ("rnnsuite", "onednn"):
-            want.append([f"^{d}/(fwd|fwdbwd)/{impl}", "ACTIVE" if impl == "onednn" else "PASSIVE"])
-    want.append(["^lstm_t128_b64_i512_h512_f64/(fwd|fwdbwd)/rnnsuite", "PASSIVE"])
-    if calls != want:
-        failures.append(f"two-thread pipeline: processes {calls}, expected {want}")
-    merged = json.load(open(json_path))
-    names = sorted(b["name"] for b in merged["benchmarks"])
-    if len(names) != 65 or len(set(names)) != 13:
-        failures.append(f"two-thread pipeline: merged {len(names)} runs of {len(set(names))} benchmarks, "
-                        "expected 65 of 13")
-    context = merged["context"]
-    if float(context["peak_f32_gflops"]) != 105.0 or context["peak_detail"] != "call 5":
-        failures.append(f"two-thread pipeline: peak {context['peak_f32_gflops']} "
-                        f"({context['peak_detail']}), expected the best, 105 (call 5)")
-    leftovers = [n for n in os.listdir(folder) if n.startswith("t2.json.")]
-    if leftovers:
-        failures.append(f"two-thread pipeline: left {leftovers} behind")
-    cells = row(open(out).read(), "gru_t128_b64_i512_h512_f32")
-    if cells is None or cells[1] != "1.20x" or cells[4] != "met":
-        failures.append(f"two-thread pipeline: gru at B = 64 reads {cells}, expected 1.20x, met")
+                        "--json", os.path.join(folder, "t2-bad.json"), "--out", out],
+                       capture_output=True, text=True, timeout=120,
+                       env=environment(FAKE_BENCH_LOG=log, OMP_WAIT_POLICY="sometimes"))
+    if r.returncode != 2 or "OMP_WAIT_POLICY='sometimes'" not in r.stderr or os.path.exists(log) \
+            or os.path.exists(out):
+        failures.append(f"two-thread pipeline, OMP_WAIT_POLICY=sometimes: exit {r.returncode}, "
+                        f"stderr {r.stderr.strip()!r}, ran {os.path.exists(log)}, wrote {os.path.exists(out)}")
 
 
 # Networks (issue 25): the benchdnn rule per layer and direction, layer l > 0 reading D·H channels.
@@ -462,8 +512,9 @@ sys.exit(0 if runs else 2)
 
 def check_networks_pipeline(folder, failures):
     """--grid networks: one process for the grid (both implementations), then rnnsuite alone at one
-    and two threads on each bidirectional float32 network, a pair of processes per network in
-    alternating order, PASSIVE; the times land in the JSON's "scaling" and in the report."""
+    and two threads on each bidirectional float32 network, one process per thread count, the two
+    of a network back to back in alternating order, all with OMP_WAIT_POLICY=ACTIVE; the times
+    land in the JSON's "scaling" and in the report."""
     build = os.path.join(folder, "fake-networks-build")
     os.makedirs(os.path.join(build, "bench"))
     fake = os.path.join(build, "bench", "rnnsuite-bench")
@@ -473,15 +524,15 @@ def check_networks_pipeline(folder, failures):
     log, json_path, out = (os.path.join(folder, n) for n in ("networks.log", "networks.json", "networks.md"))
     r = subprocess.run([sys.executable, REPORT, "--build", build, "--grid", "networks", "--json", json_path,
                         "--out", out], capture_output=True, text=True, timeout=120,
-                       env=dict(os.environ, FAKE_BENCH_LOG=log))
+                       env=environment(FAKE_BENCH_LOG=log))
     if r.returncode != 0:
         failures.append(f"networks pipeline: exit {r.returncode}: {r.stderr[-300:]}")
         return
     calls = [line.split() for line in open(log).read().splitlines()]
     lstm, gru = "lstm_t64_b32_i512_h512_l2_bi_f32", "gru_t128_b1_i512_h512_l2_bi_f32"
     pattern = lambda d: f"^{d}/fwdbwd/rnnsuite(/real_time)?$"
-    want = [[".", "1", "ACTIVE"], [pattern(lstm), "1", "PASSIVE"], [pattern(lstm), "2", "PASSIVE"],
-            [pattern(gru), "2", "PASSIVE"], [pattern(gru), "1", "PASSIVE"]]
+    want = [[".", "1", "ACTIVE"], [pattern(lstm), "1", "ACTIVE"], [pattern(lstm), "2", "ACTIVE"],
+            [pattern(gru), "2", "ACTIVE"], [pattern(gru), "1", "ACTIVE"]]
     if calls != want:
         failures.append(f"networks pipeline: processes {calls}, expected {want}")
     scaling = json.load(open(json_path)).get("scaling", {})
@@ -493,7 +544,8 @@ def check_networks_pipeline(folder, failures):
     cells = row(text[text.find("### Two threads against one"):], gru)
     if cells is None or cells[3] != "1.92x" or cells[6] != "met":
         failures.append(f"networks pipeline: two threads against one reads {cells}, expected 1.92x, met")
-    if "Two threads against one: `rnnsuite-bench --grid=networks --threads=1|2" not in text:
+    if "Two threads against one: `OMP_WAIT_POLICY=ACTIVE rnnsuite-bench --grid=networks --threads=1|2" \
+            not in text:
         failures.append("networks pipeline: the report does not say how the two-thread pass ran")
     leftovers = [n for n in os.listdir(folder) if n.startswith("networks.json.")]
     if leftovers:
@@ -555,6 +607,7 @@ def main():
     failures = []
     with tempfile.TemporaryDirectory() as folder:
         check_synthetic(folder, failures)
+        check_estimates(failures)
         check_figures(folder, failures)
         check_threads_pipeline(folder, failures)
         check_networks_synthetic(folder, failures)
