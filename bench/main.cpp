@@ -1,7 +1,8 @@
 // rnnsuite-bench: Google Benchmark's own program with flags of ours, read (and removed) before
 // benchmark::Initialize; each takes its value after '=' or as the next argument:
 //   --grid=smoke|short|table|networks|lengths|default|full   which problems (shapes.hpp; default:
-//                 default)
+//                 default); --grid=memory|memory_smoke: rnnsuite's layer under memory budgets
+//                 (memory_rows.hpp), named <descriptor>/fwdbwd/rnnsuite_budget_<budget>
 //   --problem=D   (repeatable) a problem descriptor (a single layer or a network: `_l<L>`,
 //                 `_bi`), fwd and fwdbwd; alone it replaces the grid,
 //                 with --grid it follows the grid's problems
@@ -38,6 +39,7 @@
 #include <vector>
 
 #include "exact_names.hpp"
+#include "memory_rows.hpp"
 #include "registration.hpp"
 #include "rnn/error.hpp"
 #include "rnn/isa.hpp"
@@ -162,7 +164,8 @@ int main(int argc, char** argv) {
         rest.push_back(argv[i]);
     }
     std::vector<bench::benchmark_case> cases;
-    if (grid_given || named_problems.empty()) cases = bench::grid(grid_name);
+    const bool memory_grid = bench::is_memory_grid(grid_name);
+    if ((grid_given || named_problems.empty()) && !memory_grid) cases = bench::grid(grid_name);
     cases.insert(cases.end(), named_problems.begin(), named_problems.end());
     cases = bench::without_repeats(cases);
     selection = named_problems.empty() ? "grid '" + grid_name + "'"
@@ -194,6 +197,7 @@ int main(int argc, char** argv) {
     benchmark::AddCustomContext("compiler", "g++ " __VERSION__);
     benchmark::AddCustomContext("rnnsuite_build_type", RNNSUITE_BUILD_TYPE);
     bench::register_benchmarks(cases, implementations, settings);
+    if (memory_grid) bench::register_memory_benchmarks(bench::memory_grid(grid_name), settings);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "rnnsuite-bench: %s\n", e.what());
     return 2;
@@ -250,7 +254,7 @@ int main(int argc, char** argv) {
                  filter.c_str(), selection.c_str(), labels.c_str());
     return 2;
   }
-  if (bench::any_benchmark_failed()) {
+  if (bench::any_benchmark_failed() || bench::any_memory_benchmark_failed()) {
     std::fprintf(stderr, "rnnsuite-bench: at least one benchmark reported an error\n");
     return 1;
   }

@@ -144,7 +144,8 @@ std::vector<benchmark_case> grid(std::string_view name) {
     add_named(out);
   } else {
     throw rnn::error("--grid: unknown grid '" + std::string(name) +
-                     "' (known: smoke, short, table, networks, lengths, default, full)");
+                     "' (known: smoke, short, table, networks, lengths, default, full, memory, "
+                     "memory_smoke)");
   }
   // The sweeps cross the table's shapes: keep each (problem, direction) once, the first time.
   return without_repeats(out);

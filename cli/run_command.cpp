@@ -6,12 +6,14 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "memory_budget.hpp"
 #include "rnn/lengths.hpp"
 #include "rnn/rnn.hpp"
 #include "rnnsuite/verify/dump.hpp"
@@ -33,6 +35,7 @@ struct run_settings {
   std::string arch;
   int threads = 1;
   int repeat = 5;
+  std::optional<memory_budget> budget;  // --memory-budget: checkpointed BPTT
   bool json = false;
   bool table = false;
 };
@@ -60,6 +63,10 @@ struct run_result {
   std::vector<double> times_ms;  // forward+backward wall time of each repetition
   std::size_t workspace_bytes = 0, activation_bytes = 0;
   std::string isa;
+  // With --memory-budget: the bytes asked of lib, its sizes, and the chunks it recomputes.
+  std::size_t budget_bytes = 0;
+  rnn::checkpoint_sizes checkpointing;
+  std::int64_t recomputed_chunks = 0;
 };
 
 template <class Real>
@@ -93,7 +100,22 @@ run_result<Real> run_problem(const rnn::problem& p, const run_settings& s,
   rnn::layer_options options;
   if (!s.arch.empty()) options.isa = rnn::parse_isa(s.arch);
   options.threads = s.threads;
-  rnn::network<Real> network(p, r.params, options);
+  if (s.budget) {
+    r.checkpointing = rnn::checkpoint_sizes_of(p, options);
+    r.budget_bytes = s.budget->sqrt_rule ? r.checkpointing.sqrt_rule_bytes() : s.budget->bytes;
+    options.memory_budget_bytes = r.budget_bytes;
+  }
+  // lib names layer_options; the user gave --memory-budget (a budget below the minimum).
+  auto build = [&] {
+    try {
+      return rnn::network<Real>(p, r.params, options);
+    } catch (const rnn::error& e) {
+      if (!s.budget) throw;
+      throw rnn::error("--memory-budget " + s.budget->text + ": " + e.what());
+    }
+  };
+  rnn::network<Real> network = build();
+  r.recomputed_chunks = network.recomputed_chunks();
   r.isa = std::string(rnn::isa_name(options.isa ? *options.isa : rnn::default_isa()));
   r.workspace_bytes = network.workspace_bytes();
   r.activation_bytes = network.activation_bytes();
@@ -183,6 +205,17 @@ nlohmann::json describe(const run_result<Real>& r) {
   }
   j["workspace_bytes"] = r.workspace_bytes;
   j["activation_bytes"] = r.activation_bytes;
+  if (r.budget_bytes != 0) {
+    const rnn::checkpoint_sizes& c = r.checkpointing;
+    j["memory"] = {{"budget_bytes", r.budget_bytes},
+                   {"peak_activation_bytes", r.activation_bytes},
+                   {"full_storage_activation_bytes", c.full_storage_bytes},
+                   {"minimum_budget_bytes", c.budget_for(1)},
+                   {"sqrt_budget_bytes", c.sqrt_rule_bytes()},
+                   {"chunk_steps", c.chunk_steps},
+                   {"chunks", c.chunks},
+                   {"recomputed_chunks", r.recomputed_chunks}};
+  }
   return j;
 }
 
@@ -303,6 +336,18 @@ void print_details(const nlohmann::json& j) {
              ms["repeat"].get<std::size_t>(), j["gflops"].get<double>());
   fmt::print("workspace  {} bytes ({} of stored activations)\n",
              j["workspace_bytes"].get<std::size_t>(), j["activation_bytes"].get<std::size_t>());
+  if (j.contains("memory")) {
+    const auto& m = j["memory"];
+    const auto bytes = [&](const char* key) { return m[key].get<std::size_t>(); };
+    fmt::print("memory     budget {} bytes: peak activations {} bytes ({:.1f}% of full storage's {}); "
+               "{} of {} chunks of {} steps recomputed per backward (minimum budget {}, sqrt rule {})\n",
+               bytes("budget_bytes"), bytes("peak_activation_bytes"),
+               100.0 * double(bytes("peak_activation_bytes")) /
+                   double(bytes("full_storage_activation_bytes")),
+               bytes("full_storage_activation_bytes"), m["recomputed_chunks"].get<std::int64_t>(),
+               m["chunks"].get<std::int64_t>(), m["chunk_steps"].get<std::int64_t>(),
+               bytes("minimum_budget_bytes"), bytes("sqrt_budget_bytes"));
+  }
 }
 
 void print_table(const std::vector<nlohmann::json>& rows) {
@@ -348,6 +393,16 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--arch", s->arch, "Force an instruction set: sse2 | avx2 | avx512");
   cmd->add_option("--threads", s->threads, "Worker threads")->check(CLI::Range(1, 1024));
   cmd->add_option("--repeat", s->repeat, "Timed repetitions (median reported)")->check(CLI::Range(1, 100000));
+  cmd->add_option_function<std::string>(
+         "--memory-budget",
+         [s](const std::string& text) { s->budget = parse_memory_budget(text); },
+         "Checkpointed BPTT: bytes of activations forward may keep for backward (gradients "
+         "bit-identical to full storage; chunks recomputed to fit). A number with an optional "
+         "unit, case aside: B, KiB/MiB/GiB/TiB (powers of 1024), kB/MB/GB/TB (powers of 1000), "
+         "decimals allowed (1.5GiB); or `sqrt` for Chen et al.'s rule (about sqrt(n) states and "
+         "sqrt(n) chunks of the n chunks kept). Single layers of full-length sequences only; "
+         "below the problem's minimum the error says it")
+      ->type_name("BYTES|sqrt");
   cmd->add_flag("--json", s->json, "Print JSON");
   cmd->add_flag("--table", s->table, "One row per problem");
   cmd->callback([s] {
@@ -359,6 +414,7 @@ void add_run_command(CLI::App& app) {
     std::vector<std::pair<rnn::problem, std::vector<std::int64_t>>> runs;
     for (const std::string& d : s->problems) {
       const rnn::problem p = rnn::parse_problem(d);
+      if (s->budget) require_budget_applies(p, *s->budget);
       runs.emplace_back(p, lengths_of(p, *s));
     }
     std::vector<nlohmann::json> rows;

@@ -59,25 +59,49 @@ kernels::index chunk_steps_for(const problem& p, std::int64_t chunk_steps, std::
 
 }  // namespace
 
-std::size_t checkpoint_budget_bytes(const problem& p, const layer_options& options,
-                                    std::int64_t slots) {
-  (void)sizes_of(p);  // validates the problem
-  if (slots < checkpoint::min_slots())
-    throw error("checkpoint_budget_bytes: slots must be >= " +
-                std::to_string(checkpoint::min_slots()) + ", got " + std::to_string(slots));
+checkpoint_sizes checkpoint_sizes_of(const problem& p, const layer_options& options) {
+  const tensor_sizes n = sizes_of(p);  // validates the problem
   if (options.chunk_steps < 0)
     throw error("layer_options.chunk_steps must be >= 0 (0: automatic), got " +
                 std::to_string(options.chunk_steps));
   const std::size_t real_bytes = p.precision == precision::f32 ? 4 : 8;
   const std::size_t l2 = options.l2_bytes != 0 ? options.l2_bytes : l2_cache_bytes();
-  const detail::checkpoint_costs costs =
-      detail::checkpoint_costs_of(p, chunk_steps_for(p, options.chunk_steps, real_bytes, l2), real_bytes);
-  std::size_t total = 0;
-  if (__builtin_mul_overflow(std::size_t(slots), costs.slot_bytes, &total) ||
-      __builtin_add_overflow(total, costs.chunk_bytes, &total))
-    throw error("checkpoint_budget_bytes: " + std::to_string(slots) + " slots for " +
-                format_problem(p) + " overflow size_t");
+  checkpoint_sizes s;
+  s.chunk_steps = chunk_steps_for(p, options.chunk_steps, real_bytes, l2);
+  s.chunks = (p.T + s.chunk_steps - 1) / s.chunk_steps;
+  const detail::checkpoint_costs costs = detail::checkpoint_costs_of(p, s.chunk_steps, real_bytes);
+  s.chunk_bytes = costs.chunk_bytes, s.state_bytes = costs.slot_bytes;
+  // Full storage keeps x, every step's gates (Elman's are the input projection's scratch, not
+  // counted), h and c at T + 1 boundaries, and GRU's W_hn·h + b_hn.
+  const bool lstm = p.cell == cell::lstm, gru = p.cell == cell::gru;
+  const std::size_t gate_seq = checked_mul(n.sequence, std::size_t(p.G()), p);
+  const std::size_t state_seq = n.sequence + n.state;
+  std::size_t full = 0;
+  for (std::size_t part : {n.x, p.G() == 1 ? 0 : gate_seq, state_seq, lstm ? state_seq : 0,
+                           gru ? n.sequence : 0})
+    if (__builtin_add_overflow(full, part, &full))
+      throw error("problem " + format_problem(p) + ": workspace size overflows size_t");
+  s.full_storage_bytes = checked_mul(full, real_bytes, p);
+  return s;
+}
+
+std::size_t checkpoint_sizes::budget_for(std::int64_t slots, std::int64_t kept_chunks) const {
+  if (slots < checkpoint::min_slots() || kept_chunks < 1)
+    throw error("checkpoint_sizes::budget_for: slots and kept_chunks must be >= 1, got " +
+                std::to_string(slots) + " and " + std::to_string(kept_chunks));
+  std::size_t kept = 0, stored = 0, total = 0;
+  if (__builtin_mul_overflow(std::size_t(kept_chunks), chunk_bytes - state_bytes, &kept) ||
+      __builtin_mul_overflow(std::size_t(slots), state_bytes, &stored) ||
+      __builtin_add_overflow(kept, stored, &total) ||
+      __builtin_add_overflow(total, state_bytes, &total))
+    throw error("checkpoint_sizes::budget_for: " + std::to_string(slots) + " slots and " +
+                std::to_string(kept_chunks) + " chunks overflow size_t");
   return total;
+}
+
+std::size_t checkpoint_sizes::sqrt_rule_bytes() const {
+  const checkpoint::sqrt_rule rule = checkpoint::sqrt_rule_for(chunks);
+  return std::size_t(rule.states) * state_bytes + std::size_t(rule.segment) * chunk_bytes;
 }
 
 template <class Real>
@@ -149,12 +173,7 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
   std::size_t x_size = n.x, gates_size = gate_seq, states_size = state_seq,
               hidden_n_size = gru ? n.sequence : 0, slots_size = 0;
   if (options.memory_budget_bytes != 0) {
-    std::size_t full = 0;  // full storage's activation_bytes(): Elman's gates are scratch
-    for (std::size_t part : {n.x, p.G() == 1 ? 0 : gate_seq, state_seq, lstm ? state_seq : 0,
-                             hidden_n_size})
-      if (__builtin_add_overflow(full, part, &full))
-        throw error("problem " + name + ": workspace size overflows size_t");
-    if (options.memory_budget_bytes < checked_mul(full, sizeof(Real), p)) {
+    if (options.memory_budget_bytes < checkpoint_sizes_of(p, options).full_storage_bytes) {
       const auto b = m->plan_checkpoints(options.memory_budget_bytes);
       x_size = 0, gates_size = b.gates, states_size = b.states, hidden_n_size = b.hidden_n;
       slots_size = b.slots;

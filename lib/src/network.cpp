@@ -287,6 +287,13 @@ std::size_t network<Real>::activation_bytes() const {
 }
 
 template <class Real>
+std::int64_t network<Real>::recomputed_chunks() const {
+  std::int64_t total = 0;
+  for (const auto& b : impl_->blocks) total += b.recomputed_chunks();
+  return total;
+}
+
+template <class Real>
 std::size_t network<Real>::workspace_bytes() const {
   const impl& m = *impl_;
   std::size_t total = 0;

@@ -214,9 +214,10 @@ TEST(LayerCheckpointed, Refusals) {
   L.backward(g_out, {}, {}, gradients_view<float>{dw_ih, dw_hh, db_ih, db_hh, {}, {}, {}, {}, {}});
 }
 
-// checkpoint_budget_bytes names the budget a layer spends on one chunk and `slots` states: the
-// documented sizes, for an explicit chunk and for the automatic one (which only a layer tells).
-TEST(LayerCheckpointed, BudgetForSlots) {
+// checkpoint_sizes_of tells, without a layer, what a layer spends a budget on: the documented
+// sizes, for an explicit chunk and for the automatic one (checked against the layer's own), and
+// full storage's bytes (against a layer without a budget).
+TEST(LayerCheckpointed, SizesWithoutALayer) {
   for (cell c : {cell::elman_tanh, cell::lstm, cell::gru}) {
     // T = 200: the automatic chunk (86 steps here) is shorter than T.
     const case_data d = make_case(c, 200, 3, 5, 6, 7);
@@ -226,23 +227,33 @@ TEST(LayerCheckpointed, BudgetForSlots) {
     const auto b_ih = to<double>(d.bias_ih), b_hh = to<double>(d.bias_hh);
     const parameters_view<double> params{w_ih, w_hh, b_ih, b_hh};
     for (std::int64_t chunk : {4, 0}) {
+      SCOPED_TRACE(format_problem(p) + " chunk " + std::to_string(chunk));
       layer_options o{rnn::isa{default_isa()}, 1, chunk, 0};
-      const std::int64_t steps = layer<double>(p, params, o).chunk_steps();
-      const budget_parts b = parts<double>(p, steps);
+      const layer<double> full(p, params, o);
+      const checkpoint_sizes s = checkpoint_sizes_of(p, o);
+      EXPECT_EQ(s.chunk_steps, full.chunk_steps());
+      EXPECT_EQ(s.chunks, (200 + s.chunk_steps - 1) / s.chunk_steps);
+      EXPECT_EQ(s.full_storage_bytes, full.activation_bytes());
+      const budget_parts b = parts<double>(p, s.chunk_steps);
+      EXPECT_EQ(s.chunk_bytes, b.chunk);
+      EXPECT_EQ(s.state_bytes, b.slot);
       for (std::int64_t slots : {1, 2, 5})
-        EXPECT_EQ(checkpoint_budget_bytes(p, o, slots), b.chunk + std::size_t(slots) * b.slot)
-            << format_problem(p) << " chunk " << chunk << " slots " << slots;
+        EXPECT_EQ(s.budget_for(slots), b.chunk + std::size_t(slots) * b.slot) << slots;
+      EXPECT_EQ(s.budget_for(2, 3), 3 * b.chunk - 2 * b.slot + 2 * b.slot);
+      const checkpoint::sqrt_rule rule = checkpoint::sqrt_rule_for(s.chunks);
+      EXPECT_EQ(s.sqrt_rule_bytes(), std::size_t(rule.states) * b.slot + std::size_t(rule.segment) * b.chunk);
       // The smallest is accepted and activation_bytes() is it; one byte less is not.
-      o.memory_budget_bytes = checkpoint_budget_bytes(p, o, 1);
+      o.memory_budget_bytes = s.budget_for(1);
       EXPECT_EQ(layer<double>(p, params, o).activation_bytes(), o.memory_budget_bytes);
       o.memory_budget_bytes -= 1;
       EXPECT_THROW(layer<double>(p, params, o), error);
     }
   }
   problem p = make_case(cell::gru, 5, 1, 2, 3, 1).p;
-  EXPECT_THROW(checkpoint_budget_bytes(p, {}, 0), error);
+  EXPECT_THROW((void)checkpoint_sizes_of(p).budget_for(0), error);
+  EXPECT_THROW((void)checkpoint_sizes_of(p).budget_for(1, 0), error);
   p.T = 0;
-  EXPECT_THROW(checkpoint_budget_bytes(p, {}, 1), error);
+  EXPECT_THROW((void)checkpoint_sizes_of(p), error);
 }
 
 }  // namespace

@@ -38,17 +38,7 @@ int time_layer(const rnn::problem& p, int repetitions, int threads, int chunk_st
   const auto c0 = lstm ? fill(n.state, 7) : std::vector<Real>{};
   rnn::layer_options options{std::nullopt, threads, chunk_steps, l2_bytes};
   if (budget && std::strcmp(budget, "sqrt") == 0) {
-    // The layer's chunk: the automatic choice needs a layer (full storage, briefly).
-    const std::int64_t chunk = rnn::layer<Real>(p, {w_ih, w_hh, b, b}, options).chunk_steps();
-    const std::int64_t units = (p.T + chunk - 1) / chunk;
-    const auto rule = rnn::checkpoint::sqrt_rule_for(units);
-    const std::size_t state = std::size_t(p.B * p.H) * (lstm ? 2 : 1);
-    const std::size_t rows = std::size_t(chunk * p.B);
-    const std::size_t chunk_values = rows * std::size_t(p.G() * p.H) +
-                                     (rows + std::size_t(p.B)) * std::size_t(p.H) * (lstm ? 2 : 1) +
-                                     (p.cell == rnn::cell::gru ? rows * std::size_t(p.H) : 0);
-    options.memory_budget_bytes =
-        (std::size_t(rule.states) * state + std::size_t(rule.segment) * chunk_values) * sizeof(Real);
+    options.memory_budget_bytes = rnn::checkpoint_sizes_of(p, options).sqrt_rule_bytes();
   } else if (budget) {
     options.memory_budget_bytes = std::stoull(budget);
   }

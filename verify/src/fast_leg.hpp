@@ -24,7 +24,7 @@ inline impl::run_options run_options_of(const execution& how, const rnn::problem
   if (how.checkpoint_slots > 0) {
     rnn::layer_options lib;
     lib.chunk_steps = how.chunk_steps, lib.l2_bytes = how.l2_bytes;
-    o.memory_budget_bytes = rnn::checkpoint_budget_bytes(p, lib, how.checkpoint_slots);
+    o.memory_budget_bytes = rnn::checkpoint_sizes_of(p, lib).budget_for(how.checkpoint_slots);
   }
   return o;
 }

@@ -64,12 +64,23 @@ struct layer_options {
   std::size_t memory_budget_bytes = 0;
 };
 
-// The memory budget (bytes, for layer_options::memory_budget_bytes) that pays for `slots` >= 1
-// stored states and one chunk's activations, for problem p with these options' chunk_steps and
-// l2_bytes (the rest is ignored). slots = 1 is the smallest budget a layer accepts. Throws
-// rnn::error on a bad problem or option.
-std::size_t checkpoint_budget_bytes(const problem& p, const layer_options& options,
-                                    std::int64_t slots);
+// What a memory budget (layer_options::memory_budget_bytes) is spent on, for a layer of problem p
+// with these options' chunk_steps and l2_bytes (the rest is ignored), without building it.
+struct checkpoint_sizes {
+  std::int64_t chunk_steps = 0;      // steps per chunk: the layer's chunk_steps(), the unit
+  std::int64_t chunks = 0;           // n = ceil(T / chunk_steps)
+  std::size_t chunk_bytes = 0;       // one chunk's activations, the state entering it included
+  std::size_t state_bytes = 0;       // one stored state: h, and c for LSTM
+  std::size_t full_storage_bytes = 0;  // activation_bytes() without a budget
+  // The budget that keeps `kept_chunks` >= 1 chunks' activations (they share their entering
+  // states' rows) and `slots` >= 1 stored states. budget_for(1) is the smallest a layer accepts.
+  // Throws rnn::error on bad counts or overflow.
+  std::size_t budget_for(std::int64_t slots, std::int64_t kept_chunks = 1) const;
+  // Chen et al.'s √n rule's memory: ceil(n/k) states and k chunks' activations, k = ceil(√n).
+  std::size_t sqrt_rule_bytes() const;
+};
+// Throws rnn::error on a bad problem or option.
+checkpoint_sizes checkpoint_sizes_of(const problem& p, const layer_options& options = {});
 
 template <class Real>
 class layer {

@@ -79,6 +79,9 @@ class network {
   const problem& shape() const;
   // Bytes of activations kept from forward for backward, over all blocks.
   std::size_t activation_bytes() const;
+  // Chunks forwarded again by each backward after a forward, over all blocks
+  // (layer::recomputed_chunks(); 0 without a memory budget below full storage).
+  std::int64_t recomputed_chunks() const;
   // Bytes of everything allocated up front, over all blocks and the network's own buffers.
   std::size_t workspace_bytes() const;
 

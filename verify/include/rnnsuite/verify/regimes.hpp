@@ -39,7 +39,7 @@ struct execution {
   std::int64_t chunk_steps = 0;  // lib's steps per chunk (0: its automatic choice)
   std::size_t l2_bytes = 0;      // the L2 size lib's blocking follows (0: the machine's)
   // lib's backward under a memory budget (layer_options.memory_budget_bytes, a hint): the budget
-  // that keeps this many states besides one chunk's activations (rnn::checkpoint_budget_bytes,
+  // that keeps this many states besides one chunk's activations (rnn::checkpoint_sizes::budget_for,
   // with chunk_steps and l2_bytes above); 0: full storage.
   std::int64_t checkpoint_slots = 0;
   std::int64_t truncation = 0;   // backward through the last `truncation` steps (0: all T)

@@ -1,0 +1,30 @@
+#include "memory_budget.hpp"
+
+#include "byte_size.hpp"
+#include "rnn/error.hpp"
+
+namespace rnnsuite::cli {
+
+memory_budget parse_memory_budget(const std::string& text) {
+  memory_budget b;
+  b.text = text;
+  if (text == "sqrt")
+    b.sqrt_rule = true;
+  else
+    b.bytes = parse_byte_size(text, "--memory-budget");
+  return b;
+}
+
+void require_budget_applies(const rnn::problem& p, const memory_budget& budget) {
+  const std::string what = "--memory-budget " + budget.text + ": problem " + rnn::format_problem(p);
+  if (rnn::is_network(p))
+    throw rnn::error(what +
+                     " is a network; checkpointed BPTT takes a single layer in one direction "
+                     "for now (each block would get the whole budget)");
+  if (rnn::has_lengths(p))
+    throw rnn::error(what +
+                     " has sequences of different lengths; checkpointed BPTT takes full-length "
+                     "batches for now (drop the '_len' field)");
+}
+
+}  // namespace rnnsuite::cli
