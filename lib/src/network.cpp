@@ -231,6 +231,11 @@ network<Real>::network(const problem& p, std::span<const Real> parameters, layer
   if (options.threads < 1 || options.threads > 1024)
     throw error("layer_options.threads must be in [1, 1024], got " +
                 std::to_string(options.threads));
+  if (options.memory_budget_bytes != 0 && p.layers * p.directions > 1)
+    throw error("network: layer_options.memory_budget_bytes = " +
+                std::to_string(options.memory_budget_bytes) + " with " + format_problem(p) + " (" +
+                std::to_string(p.layers * p.directions) +
+                " blocks): a memory budget applies to a single layer in one direction for now");
   auto m = std::make_unique<impl>();
   m->p = p;
   m->T = std::size_t(p.T), m->B = std::size_t(p.B), m->I = std::size_t(p.I);

@@ -292,4 +292,30 @@ TEST(network, names_and_layout_follow_pytorch) {
   EXPECT_EQ(rnn::forward_flops(p), 2.0 * (2.0 * 3 * 2 * 16 * (5 + 4) + 2.0 * 3 * 2 * 16 * (8 + 4)));
 }
 
+// A memory budget: a one-block network passes it to its layer (the same bits, fewer activations
+// kept); more blocks are refused, naming the budget and the blocks.
+TEST(network, memory_budget_single_block_only) {
+  const network_data<double> one = make_data<double>("lstm_t40_b2_i3_h4_f64");
+  rnn::layer_options budgeted;
+  budgeted.chunk_steps = 4;
+  budgeted.memory_budget_bytes = rnn::checkpoint_sizes_of(one.p, budgeted).budget_for(2);
+  rnn::layer_options full_storage = budgeted;  // the same chunks: dW sums its rows by chunk
+  full_storage.memory_budget_bytes = 0;
+  expect_identical(run(one, budgeted), run(one, full_storage), "memory budget");
+  rnn::network<double> net(one.p, one.parameters, budgeted);
+  EXPECT_EQ(net.activation_bytes(), budgeted.memory_budget_bytes);
+  for (const char* stacked : {"lstm_t40_b2_i3_h4_l2_f64", "gru_t40_b2_i3_h4_bi_f64"}) {
+    const network_data<double> d = make_data<double>(stacked);
+    try {
+      rnn::network<double> refused(d.p, d.parameters, budgeted);
+      ADD_FAILURE() << stacked << ": a budget was accepted";
+    } catch (const rnn::error& e) {
+      EXPECT_NE(std::string(e.what()).find("memory_budget_bytes = " +
+                                           std::to_string(budgeted.memory_budget_bytes)),
+                std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("2 blocks"), std::string::npos) << e.what();
+    }
+  }
+}
+
 }  // namespace

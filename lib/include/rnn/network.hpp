@@ -70,7 +70,11 @@ class network {
  public:
   // Validates the problem (its precision must match Real) and the parameters' size, and builds
   // one rnn::layer per block. With D = 2 and options.threads >= 2, the two directions run at
-  // once, each on half the threads (results do not depend on it). Throws rnn::error.
+  // once, each on half the threads (results do not depend on it). A memory budget
+  // (options.memory_budget_bytes) is taken by a one-block network only, which passes it to its
+  // layer; with more blocks it is refused: each would get the whole budget, and a stacked layer
+  // would read its input again in backward after the network reused that buffer. Throws
+  // rnn::error.
   network(const problem& p, std::span<const Real> parameters, layer_options options = {});
   ~network();
   network(network&&) noexcept;
