@@ -315,7 +315,7 @@ void layer<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
     if (uneven)
       throw error("layer::forward: lengths below T (" + format_problem(m.p) + ") with "
                   "layer_options.memory_budget_bytes below full storage are not supported yet");
-    m.checkpointed_forward(x, h0, c0, output, h_n, c_n);
+    m.pool->session([&] { m.checkpointed_forward(x, h0, c0, output, h_n, c_n); });
     m.has_forward = true;
     return;
   }
@@ -333,49 +333,53 @@ void layer<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
   }
 
   const kernels::index GH = m.GH;
-  for (kernels::index t0 = 0; t0 < pack.steps; t0 += m.chunk) {
-    const kernels::index t1 = std::min(pack.steps, t0 + m.chunk);
-    // The input projection of the chunk's steps as one GEMM: x·W_ihᵀ + b_ih.
-    // x and the output are copied a chunk at a time, each thread its rows, while the rows are
-    // in its cache: the chunk's x just before the GEMM reads it, the chunk's h just after the
-    // steps wrote it (whole-sequence copies streamed twice T·B·(I + H) values from memory).
-    const kernels::index first_row = pack.first_row[t0];
-    const kernels::index rows = pack.first_row[t1] - first_row;
-    Real* gates = m.gates.data() + first_row * GH;
-    detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
-      const std::size_t x0 = (first_row + r0) * m.I, x1 = (first_row + r1) * m.I;
-      if (!pack.packed)
-        std::copy(x.begin() + x0, x.begin() + x1, m.x.begin() + x0);
-      else
-        pack.for_packed_rows(first_row + r0, first_row + r1,
-                             [&](kernels::index t, kernels::index r, kernels::index q) {
-                               std::copy_n(x.data() + (t * m.B + pack.order[r]) * m.I, m.I,
-                                           m.x.data() + q * m.I);
-                             });
-      m.k.gemm_packed_onto_row(gates + r0 * GH, GH, m.x.data() + x0, m.I, 1, m.packed_ih_t.data(),
-                               m.bias_ih.data(), r1 - r0, GH, m.I);
-    });
-    for (kernels::index t = t0; t < t1; ++t) m.forward_step(t);
-    if (!pack.packed) {
+  // One OpenMP region for all the steps: the pool's per-step hand-overs cost no system call
+  // (thread_pool.hpp).
+  m.pool->session([&] {
+    for (kernels::index t0 = 0; t0 < pack.steps; t0 += m.chunk) {
+      const kernels::index t1 = std::min(pack.steps, t0 + m.chunk);
+      // The input projection of the chunk's steps as one GEMM: x·W_ihᵀ + b_ih.
+      // x and the output are copied a chunk at a time, each thread its rows, while the rows are
+      // in its cache: the chunk's x just before the GEMM reads it, the chunk's h just after the
+      // steps wrote it (whole-sequence copies streamed twice T·B·(I + H) values from memory).
+      const kernels::index first_row = pack.first_row[t0];
+      const kernels::index rows = pack.first_row[t1] - first_row;
+      Real* gates = m.gates.data() + first_row * GH;
       detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
-        const std::size_t o0 = (first_row + r0) * m.H, o1 = (first_row + r1) * m.H;
-        std::copy(m.h.begin() + state + o0, m.h.begin() + state + o1, output.begin() + o0);
-      });
-      continue;
-    }
-    // Every position (t, sorted row r) of the chunk: its new state, or zero past its length.
-    detail::parallel_for(*m.pool, (t1 - t0) * m.B, 8, 16,
-                         [&](kernels::index p0, kernels::index p1) {
-      for (kernels::index p = p0; p < p1; ++p) {
-        const kernels::index t = t0 + p / m.B, r = p % m.B;
-        Real* to = output.data() + (t * m.B + pack.order[r]) * m.H;
-        if (pack.inside(t, r))
-          std::copy_n(m.h.data() + pack.next_state_row(t, r) * m.H, m.H, to);
+        const std::size_t x0 = (first_row + r0) * m.I, x1 = (first_row + r1) * m.I;
+        if (!pack.packed)
+          std::copy(x.begin() + x0, x.begin() + x1, m.x.begin() + x0);
         else
-          std::fill_n(to, m.H, Real(0));
+          pack.for_packed_rows(first_row + r0, first_row + r1,
+                               [&](kernels::index t, kernels::index r, kernels::index q) {
+                                 std::copy_n(x.data() + (t * m.B + pack.order[r]) * m.I, m.I,
+                                             m.x.data() + q * m.I);
+                               });
+        m.k.gemm_packed_onto_row(gates + r0 * GH, GH, m.x.data() + x0, m.I, 1, m.packed_ih_t.data(),
+                                 m.bias_ih.data(), r1 - r0, GH, m.I);
+      });
+      for (kernels::index t = t0; t < t1; ++t) m.forward_step(t);
+      if (!pack.packed) {
+        detail::parallel_for(*m.pool, rows, 8, 16, [&](kernels::index r0, kernels::index r1) {
+          const std::size_t o0 = (first_row + r0) * m.H, o1 = (first_row + r1) * m.H;
+          std::copy(m.h.begin() + state + o0, m.h.begin() + state + o1, output.begin() + o0);
+        });
+        continue;
       }
-    });
-  }
+      // Every position (t, sorted row r) of the chunk: its new state, or zero past its length.
+      detail::parallel_for(*m.pool, (t1 - t0) * m.B, 8, 16,
+                           [&](kernels::index p0, kernels::index p1) {
+        for (kernels::index p = p0; p < p1; ++p) {
+          const kernels::index t = t0 + p / m.B, r = p % m.B;
+          Real* to = output.data() + (t * m.B + pack.order[r]) * m.H;
+          if (pack.inside(t, r))
+            std::copy_n(m.h.data() + pack.next_state_row(t, r) * m.H, m.H, to);
+          else
+            std::fill_n(to, m.H, Real(0));
+        }
+      });
+    }
+  });
   // Steps past the longest sequence: nothing ran, the output is zero.
   std::fill(output.begin() + pack.steps * state, output.end(), Real(0));
   const std::size_t final_states = pack.first_row[m.T] * m.H;

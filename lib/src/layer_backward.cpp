@@ -277,15 +277,18 @@ void layer<Real>::backward(std::span<const Real> grad_output, std::span<const Re
   };
   // The chunks of the window [t_first, T), last first (with lengths, of the steps any sequence
   // has); under a memory budget the same chunks in the same order, each recomputed first.
-  if (m.checkpointed) {
-    m.checkpointed_backward(backprop_chunk);
-  } else {
-    for (kernels::index t1 = pack.steps; t1 > t_first;) {
-      const kernels::index t0 = std::max(t_first, t1 - m.chunk);
-      backprop_chunk(t0, t1);
-      t1 = t0;
+  // One OpenMP region for all the steps (thread_pool.hpp).
+  m.pool->session([&] {
+    if (m.checkpointed) {
+      m.checkpointed_backward(backprop_chunk);
+    } else {
+      for (kernels::index t1 = pack.steps; t1 > t_first;) {
+        const kernels::index t0 = std::max(t_first, t1 - m.chunk);
+        backprop_chunk(t0, t1);
+        t1 = t0;
+      }
     }
-  }
+  });
   if (bias_ih_is_bias_hh)
     std::copy(grads.bias_hh.begin(), grads.bias_hh.end(), grads.bias_ih.begin());
   if (!grads.x.empty() && RNNSUITE_PLANTED(dx_missing_last_step))
