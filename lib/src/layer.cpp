@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <cmath>
 #include <new>
-#include <system_error>
 #include <unistd.h>
 
 #include "layer_impl.hpp"
@@ -243,12 +242,7 @@ layer<Real>::layer(const problem& p, parameters_view<Real> params, layer_options
   }
   m->recurrent_by_columns = options.threads > 1 && p.B > 1 &&
                             n.weight_hh * sizeof(Real) > m->half_of_l2;
-  try {
-    m->pool = std::make_unique<thread_pool>(options.threads);
-  } catch (const std::system_error& e) {
-    throw error("layer_options.threads=" + std::to_string(options.threads) +
-                ": cannot start the worker threads (" + e.what() + ")");
-  }
+  m->pool = std::make_unique<thread_pool>(options.threads);  // borrows OpenMP's threads
   impl_ = std::move(m);
 }
 

@@ -243,12 +243,7 @@ network<Real>::network(const problem& p, std::span<const Real> parameters, layer
   layer_options per_block = options;
   if (m->D == 2 && options.threads >= 2) {
     per_block.threads = options.threads / 2;
-    try {
-      m->directions = std::make_unique<thread_pool>(2);
-    } catch (const std::system_error& e) {
-      throw error("layer_options.threads=" + std::to_string(options.threads) +
-                  ": cannot start the worker threads (" + e.what() + ")");
-    }
+    m->directions = std::make_unique<thread_pool>(2);
   }
   m->blocks.reserve(m->L * m->D);
   for (std::int64_t k = 0; k < p.layers * p.directions; ++k)

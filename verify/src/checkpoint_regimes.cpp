@@ -12,6 +12,7 @@
 //   and recomputes some units three times (14 recomputed); B = 2 on the design's thread count;
 // - full adds batch 1 (lib's matvec path, whose sweep order follows the step) with the smallest
 //   budget, one stored state: every unit recomputed from h0, the quadratic schedule.
+#include "regime_families.hpp"
 #include "rnnsuite/verify/regimes.hpp"
 
 namespace rnnsuite::verify {
@@ -26,18 +27,14 @@ struct checkpoint_shape {
 }  // namespace
 
 std::vector<regime> checkpoint_regimes(profile which, rnn::precision p, int threads) {
-  const char* carrying[] = {"elman_tanh_edge", "elman_sigmoid_edge", "elman_relu_edge",
-                            "lstm_forget_1", "gru_update_1"};
-  const rnn::cell cells[] = {rnn::cell::elman_tanh, rnn::cell::elman_sigmoid,
-                             rnn::cell::elman_relu, rnn::cell::lstm, rnn::cell::gru};
   std::vector<regime> out;
   std::uint64_t seed = which == profile::quick ? 901 : 951;
-  for (int c = 0; c < 5; ++c) {
+  for (const detail::carrying_family& c : detail::carrying_families) {
     std::vector<checkpoint_shape> shapes = {{16, 2, 3, 5, 2, 2, true}};
     if (which == profile::full) shapes.push_back({40, 1, 3, 6, 3, 1, false});
     for (const checkpoint_shape& s : shapes) {
-      const rnn::problem problem{cells[c], s.T, s.B, s.I, s.H, p};
-      regime r = regime_for(carrying[c], problem, seed++);
+      const rnn::problem problem{c.cell, s.T, s.B, s.I, s.H, p};
+      regime r = regime_for(c.family, problem, seed++);
       r.run.realistic_biases = true, r.run.loss = rnn::loss_kind::all;
       r.run.final_state_loss = true;
       r.run.chunk_steps = s.chunk, r.run.checkpoint_slots = s.slots;

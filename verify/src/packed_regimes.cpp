@@ -19,6 +19,7 @@
 // with the other loss: every shape meets both losses there.
 #include <string>
 
+#include "regime_families.hpp"
 #include "rnnsuite/verify/regimes.hpp"
 
 namespace rnnsuite::verify {
@@ -36,26 +37,22 @@ struct packed_shape {
 }  // namespace
 
 std::vector<regime> packed_regimes(profile which, rnn::precision p, int threads) {
-  const char* carrying[] = {"elman_tanh_edge", "elman_sigmoid_edge", "elman_relu_edge",
-                            "lstm_forget_1", "gru_update_1"};
-  const rnn::cell cells[] = {rnn::cell::elman_tanh, rnn::cell::elman_sigmoid,
-                             rnn::cell::elman_relu, rnn::cell::lstm, rnn::cell::gru};
   std::vector<regime> out;
   std::uint64_t seed = which == profile::quick ? 701 : 801;
-  for (int c = 0; c < 5; ++c) {
+  for (const detail::carrying_family& c : detail::carrying_families) {
     const rnn::loss_kind all = rnn::loss_kind::all, last = rnn::loss_kind::last;
     std::vector<packed_shape> shapes = {
         {12, 4, 5, 7, 1, 1, rnn::lengths_rule::extremes, 0, true, all},
         {7, 5, 4, 5, 2, 2, rnn::lengths_rule::extremes, 0, false, last}};
     if (which == profile::full) {
-      const std::uint64_t drawn = 11 + std::uint64_t(c);
+      const std::uint64_t drawn = 11 + std::uint64_t(&c - detail::carrying_families);  // by cell
       shapes.push_back({24, 6, 5, 7, 1, 1, rnn::lengths_rule::uniform, drawn, true, last});
       shapes.push_back({16, 4, 4, 5, 2, 2, rnn::lengths_rule::uniform, drawn, false, all});
     }
     for (const packed_shape& s : shapes) {
-      rnn::problem problem{cells[c], s.T, s.B, s.I, s.H, p, s.L, s.D};
+      rnn::problem problem{c.cell, s.T, s.B, s.I, s.H, p, s.L, s.D};
       problem.lengths = s.rule, problem.lengths_seed = s.lengths_seed;
-      regime r = regime_for(carrying[c], problem, seed++);
+      regime r = regime_for(c.family, problem, seed++);
       r.run.realistic_biases = true, r.run.loss = s.loss;
       r.run.final_state_loss = true;
       if (s.threaded) r.run.threads = threads;
