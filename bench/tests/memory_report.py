@@ -2,10 +2,10 @@
 """scripts/memory-report end to end on the tiny memory grid, in seconds (label bench).
 
 Runs `rnnsuite-bench --grid=memory_smoke` interleaved with 2 repetitions, as the script runs
---grid=memory, renders with --no-run --skip-long into a temporary folder, and checks the page: one
+--grid=memory, and its LSTM sqrt and full rows with 3 (the target's own run), renders with --no-run --skip-long into a temporary folder, and checks the page: one
 table row per benchmark row, every time ratio of full storage to itself 1.00x, each
 chunks-recomputed row with lib's count and Gruslys's C(n, m) - n equal to the JSON's counters,
-the target's verdict, the figure written (when gnuplot is installed), the T = 10^6 section saying
+the target's verdict from the target's run, the figure written (when gnuplot is installed), the T = 10^6 section saying
 it was not measured.
 usage: memory_report.py <scripts/memory-report> <rnnsuite-bench>
 """
@@ -18,9 +18,10 @@ import sys
 import tempfile
 
 
-def bench(binary, out):
-    command = [binary, "--grid=memory_smoke", "--benchmark_repetitions=2", "--benchmark_enable_random_interleaving=true",
-               "--benchmark_min_time=0.001", f"--benchmark_out={out}", "--benchmark_out_format=json"]
+def bench(binary, out, repetitions=2, extra=()):
+    command = [binary, "--grid=memory_smoke", f"--benchmark_repetitions={repetitions}",
+               "--benchmark_enable_random_interleaving=true", "--benchmark_min_time=0.001",
+               f"--benchmark_out={out}", "--benchmark_out_format=json", *extra]
     subprocess.run(command, check=True, capture_output=True, timeout=120)
     with open(out) as f:
         return [b for b in json.load(f)["benchmarks"] if b.get("run_type") == "iteration"]
@@ -33,6 +34,11 @@ def main():
         data = os.path.join(work, "data")
         os.makedirs(data)
         rows = bench(binary, os.path.join(data, "memory.json"))
+        # The target's own run, as the script's third: the LSTM's sqrt and full rows only.
+        target = bench(binary, os.path.join(data, "target.json"), 3,
+                       ["--benchmark_filter=^lstm_.*/rnnsuite_budget_(sqrt|full)"])
+        if sorted({b["name"].rsplit("_", 1)[-1] for b in target}) != ["full", "sqrt"]:
+            problems.append(f"the target run's rows: {sorted({b['name'] for b in target})}")
         out = os.path.join(work, "docs", "memory.md")
         os.makedirs(os.path.dirname(out))
         r = subprocess.run([script, "--no-run", "--skip-long", "--data", data, "--out", out],
@@ -68,6 +74,8 @@ def main():
                 problems.append(f"{name}: Gruslys's {cells[6]} and Griewank's {cells[7]} differ")
         if not re.search(r"at the sqrt budget: \*\*(met|within noise|missed)", page):
             problems.append("no verdict on the 1.35x target")
+        elif not re.search(r"median of 3 interleaved repetitions .* a run of its own", page):
+            problems.append("the target's verdict does not come from target.json's 3 repetitions")
         if "Not measured in this run" not in page:
             problems.append("the T = 10^6 section does not say it was skipped")
         figure = os.path.join(work, "docs", "figures", "memory-lstm-t512.png")
