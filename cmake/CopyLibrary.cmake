@@ -36,3 +36,21 @@ function(rnnsuite_copy_library target copy)
     endif()
   endif()
 endfunction()
+
+# rnnsuite_relink_library(<target> <copy>): a static library of <target>'s compiled objects
+# ($<TARGET_OBJECTS>), not compiled again, with <target>'s include folders and definitions for
+# its users; the caller adds the links. For a library whose objects do not depend on the variant
+# below it (verify and implementations above the mutant lib: only lib/src reads
+# RNNSUITE_MUTATION_TESTING), so a variant costs only lib's compilation.
+function(rnnsuite_relink_library target copy)
+  add_library(${copy} STATIC $<TARGET_OBJECTS:${target}>)
+  set_target_properties(${copy} PROPERTIES LINKER_LANGUAGE CXX)
+  get_target_property(public_includes ${target} INTERFACE_INCLUDE_DIRECTORIES)
+  if(public_includes)
+    target_include_directories(${copy} INTERFACE ${public_includes})
+  endif()
+  get_target_property(definitions ${target} INTERFACE_COMPILE_DEFINITIONS)
+  if(definitions)
+    target_compile_definitions(${copy} INTERFACE ${definitions})
+  endif()
+endfunction()
