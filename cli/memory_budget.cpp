@@ -16,13 +16,8 @@ memory_budget parse_memory_budget(const std::string& text) {
 }
 
 void require_budget_applies(const rnn::problem& p, const memory_budget& budget) {
-  const std::string what = "--memory-budget " + budget.text + ": problem " + rnn::format_problem(p);
-  if (rnn::is_network(p))
-    throw rnn::error(what +
-                     " is a network; checkpointed BPTT takes a single layer in one direction "
-                     "for now (each block would get the whole budget)");
   if (rnn::has_lengths(p))
-    throw rnn::error(what +
+    throw rnn::error("--memory-budget " + budget.text + ": problem " + rnn::format_problem(p) +
                      " has sequences of different lengths; checkpointed BPTT takes full-length "
                      "batches for now (drop the '_len' field)");
 }

@@ -1,6 +1,6 @@
 #pragma once
 // `rnnsuite run --memory-budget`: the flag's value and the problems it applies to (lib's
-// rnn::checkpoint_sizes_of gives the sizes the report sets the peak beside).
+// rnn::network_checkpoint_sizes_of gives the sizes the report sets the peak beside).
 #include <cstdint>
 #include <string>
 
@@ -10,7 +10,7 @@
 namespace rnnsuite::cli {
 
 // The flag's value: a size (cli/byte_size.hpp) or `sqrt` (Chen et al.'s √n rule, resolved per
-// problem by rnn::checkpoint_sizes::sqrt_rule_bytes). Throws rnn::error naming --memory-budget
+// problem by rnn::network_checkpoint_sizes::sqrt_rule_bytes). Throws rnn::error naming --memory-budget
 // and the text.
 struct memory_budget {
   std::string text;            // as given
@@ -19,9 +19,8 @@ struct memory_budget {
 };
 memory_budget parse_memory_budget(const std::string& text);
 
-// Throws rnn::error (exit status 2) for what lib's checkpointed BPTT does not take yet: networks
-// (each block would get the whole budget, and a stacked layer's input buffer is overwritten
-// before its backward) and sequences of different lengths (issue 27, step 1).
+// Throws rnn::error (exit status 2) for what lib's checkpointed BPTT does not take yet: sequences
+// of different lengths.
 void require_budget_applies(const rnn::problem& p, const memory_budget& budget);
 
 }  // namespace rnnsuite::cli

@@ -65,7 +65,10 @@ struct run_result {
   std::string isa;
   // With --memory-budget: the bytes asked of lib, its sizes, and the chunks it recomputes.
   std::size_t budget_bytes = 0;
-  rnn::checkpoint_sizes checkpointing;
+  rnn::network_checkpoint_sizes checkpointing;
+  std::int64_t chunks = 0;                 // every block's chunks
+  std::int64_t first_chunk_steps = 0;      // steps per chunk: the first layer's, and the others'
+  std::int64_t upper_chunk_steps = 0;      // (the automatic chunk follows the input's width)
   std::int64_t recomputed_chunks = 0;
 };
 
@@ -101,9 +104,14 @@ run_result<Real> run_problem(const rnn::problem& p, const run_settings& s,
   if (!s.arch.empty()) options.isa = rnn::parse_isa(s.arch);
   options.threads = s.threads;
   if (s.budget) {
-    r.checkpointing = rnn::checkpoint_sizes_of(p, options);
-    r.budget_bytes = s.budget->sqrt_rule ? r.checkpointing.sqrt_rule_bytes() : s.budget->bytes;
+    r.checkpointing = rnn::network_checkpoint_sizes_of(p, options);
+    r.budget_bytes = s.budget->sqrt_rule ? r.checkpointing.sqrt_rule_bytes : s.budget->bytes;
     options.memory_budget_bytes = r.budget_bytes;
+    for (std::int64_t l = 0; l < p.layers; ++l) {
+      const rnn::checkpoint_sizes block = rnn::checkpoint_sizes_of(rnn::layer_problem(p, l), options);
+      r.chunks += block.chunks * p.directions;
+      (l == 0 ? r.first_chunk_steps : r.upper_chunk_steps) = block.chunk_steps;
+    }
   }
   // lib names layer_options; the user gave --memory-budget (a budget below the minimum).
   auto build = [&] {
@@ -206,15 +214,17 @@ nlohmann::json describe(const run_result<Real>& r) {
   j["workspace_bytes"] = r.workspace_bytes;
   j["activation_bytes"] = r.activation_bytes;
   if (r.budget_bytes != 0) {
-    const rnn::checkpoint_sizes& c = r.checkpointing;
+    const rnn::network_checkpoint_sizes& c = r.checkpointing;
     j["memory"] = {{"budget_bytes", r.budget_bytes},
                    {"peak_activation_bytes", r.activation_bytes},
                    {"full_storage_activation_bytes", c.full_storage_bytes},
-                   {"minimum_budget_bytes", c.budget_for(1)},
-                   {"sqrt_budget_bytes", c.sqrt_rule_bytes()},
-                   {"chunk_steps", c.chunk_steps},
-                   {"chunks", c.chunks},
+                   {"minimum_budget_bytes", c.minimum_bytes},
+                   {"sqrt_budget_bytes", c.sqrt_rule_bytes},
+                   {"kept_sequence_bytes", c.kept_sequence_bytes},
+                   {"chunk_steps", r.first_chunk_steps},
+                   {"chunks", r.chunks},
                    {"recomputed_chunks", r.recomputed_chunks}};
+    if (r.p.layers > 1) j["memory"]["upper_layers_chunk_steps"] = r.upper_chunk_steps;
   }
   return j;
 }
@@ -339,14 +349,21 @@ void print_details(const nlohmann::json& j) {
   if (j.contains("memory")) {
     const auto& m = j["memory"];
     const auto bytes = [&](const char* key) { return m[key].get<std::size_t>(); };
+    // A stacked network's upper layers may chunk differently (their input is D·H wide).
+    std::string steps = std::to_string(m["chunk_steps"].get<std::int64_t>());
+    if (m.contains("upper_layers_chunk_steps") && m["upper_layers_chunk_steps"] != m["chunk_steps"])
+      steps += " (layer 0) and " + std::to_string(m["upper_layers_chunk_steps"].get<std::int64_t>());
     fmt::print("memory     budget {} bytes: peak activations {} bytes ({:.1f}% of full storage's {}); "
                "{} of {} chunks of {} steps recomputed per backward (minimum budget {}, sqrt rule {})\n",
                bytes("budget_bytes"), bytes("peak_activation_bytes"),
                100.0 * double(bytes("peak_activation_bytes")) /
                    double(bytes("full_storage_activation_bytes")),
                bytes("full_storage_activation_bytes"), m["recomputed_chunks"].get<std::int64_t>(),
-               m["chunks"].get<std::int64_t>(), m["chunk_steps"].get<std::int64_t>(),
-               bytes("minimum_budget_bytes"), bytes("sqrt_budget_bytes"));
+               m["chunks"].get<std::int64_t>(), steps, bytes("minimum_budget_bytes"),
+               bytes("sqrt_budget_bytes"));
+    if (bytes("kept_sequence_bytes") > 0)
+      fmt::print("           of the peak, {} bytes are the layers' outputs kept for backward\n",
+                 bytes("kept_sequence_bytes"));
   }
 }
 

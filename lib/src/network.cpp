@@ -5,10 +5,16 @@
 // reversed in time, the two directions' outputs interleaved into D·H-wide rows, and backward's
 // input gradients of the two directions summed. Each is one pass over a T×B×H array, against the
 // block's 2·G·H·(I+H) multiply-adds per row: under 1 % at every benchmark shape.
+// Under a memory budget below full storage the blocks run checkpointed BPTT, which reads a
+// block's input again in backward: the network keeps every layer's output (not two buffers used
+// alternately) and writes the reverse block's reversed input again just before its backward. The
+// reversal is an exact copy, so each block sees the bits it saw in forward and every result is
+// the network's without a budget.
 #include "rnn/network.hpp"
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -165,6 +171,88 @@ aligned_vector<Real> make_network_parameters(const problem& p, const init_option
   return flat;
 }
 
+namespace {
+
+std::size_t add_bytes(std::size_t a, std::size_t b, const problem& p) {
+  std::size_t sum = 0;
+  if (__builtin_add_overflow(a, b, &sum))
+    throw error("problem " + format_problem(p) + ": the network's memory budget sizes overflow size_t");
+  return sum;
+}
+
+// A network's budget arithmetic (network_checkpoint_sizes_of): what its blocks take, by layer
+// (the D blocks of a layer have one problem), and what the network keeps itself.
+struct budget_split {
+  std::vector<checkpoint_sizes> layers;  // L: checkpoint_sizes_of(layer_problem(p, l), options)
+  network_checkpoint_sizes sizes;
+  std::size_t blocks_minimum = 0;  // Σ blocks' budget_for(1)
+
+  budget_split(const problem& p, const layer_options& options) {
+    const network_sizes n = network_sizes_of(p);  // validates the problem
+    const std::size_t D = std::size_t(p.directions), L = std::size_t(p.layers);
+    const std::size_t real_bytes = p.precision == precision::f32 ? 4 : 8;
+    // validate() made every tensor's bytes fit: (L-1)·T·B·(D·H) values are fewer than grads.h's.
+    sizes.kept_sequence_bytes = (L - 1) * n.output * real_bytes;
+    std::size_t blocks_sqrt = 0;
+    for (std::size_t l = 0; l < L; ++l) {
+      layers.push_back(checkpoint_sizes_of(layer_problem(p, std::int64_t(l)), options));
+      for (std::size_t d = 0; d < D; ++d) {
+        sizes.full_storage_bytes = add_bytes(sizes.full_storage_bytes, layers[l].full_storage_bytes, p);
+        blocks_minimum = add_bytes(blocks_minimum, layers[l].budget_for(1), p);
+        blocks_sqrt = add_bytes(blocks_sqrt, layers[l].sqrt_rule_bytes(), p);
+      }
+    }
+    sizes.minimum_bytes = std::min(checkpointed_minimum(p), sizes.full_storage_bytes);
+    sizes.sqrt_rule_bytes = add_bytes(sizes.kept_sequence_bytes, blocks_sqrt, p);
+  }
+
+  // The least budget below full storage can be: the kept sequences and every block's minimum.
+  std::size_t checkpointed_minimum(const problem& p) const {
+    return add_bytes(sizes.kept_sequence_bytes, blocks_minimum, p);
+  }
+
+  // Throws rnn::error when `budget` is below minimum_bytes, naming what the minimum pays for.
+  void require_at_least_minimum(std::size_t budget, const problem& p) const {
+    if (budget >= sizes.minimum_bytes) return;
+    const std::size_t least = checkpointed_minimum(p);
+    std::string parts;
+    if (least > sizes.full_storage_bytes)  // full storage is less than any checkpointed run
+      parts = "full storage; checkpointed BPTT would need " + std::to_string(least) + " bytes: ";
+    if (p.layers > 1)
+      parts += std::to_string(sizes.kept_sequence_bytes) + " bytes for " +
+               (p.layers == 2 ? std::string("the output of layer 0")
+                              : "the outputs of layers 0 to " + std::to_string(p.layers - 2)) +
+               ", kept for backward, and ";
+    const std::int64_t blocks = p.layers * p.directions;
+    parts += std::to_string(blocks_minimum) + " bytes for the " + std::to_string(blocks) +
+             " blocks' minima, one stored state and one chunk's activations each:";
+    for (std::size_t l = 0; l < layers.size(); ++l)
+      parts += std::string(l == 0 ? " " : "; ") + "layer " + std::to_string(l) + "'s " +
+               std::to_string(layers[l].budget_for(1)) + " bytes (" +
+               std::to_string(layers[l].chunk_steps) + " steps per chunk)";
+    throw error("network: layer_options.memory_budget_bytes = " + std::to_string(budget) +
+                " is below the minimum for " + format_problem(p) + ": " +
+                std::to_string(sizes.minimum_bytes) + " bytes (" + parts + ")");
+  }
+
+  // Block k's layer_options.memory_budget_bytes out of `budget` (>= checkpointed_minimum): its
+  // own minimum and an equal share of the rest. The blocks' minima differ when the automatic
+  // chunk does (layer 0's input is I wide, the others' D·H): an equal split of the whole would
+  // need L·D times the largest minimum.
+  std::size_t block_budget(std::size_t budget, std::int64_t k, const problem& p) const {
+    const std::size_t blocks = std::size_t(p.layers * p.directions);
+    if (blocks == 1) return budget;  // the layer's own check names its chunk, state and minimum
+    const std::size_t surplus = budget - sizes.kept_sequence_bytes - blocks_minimum;
+    return layers[std::size_t(k / p.directions)].budget_for(1) + surplus / blocks;
+  }
+};
+
+}  // namespace
+
+network_checkpoint_sizes network_checkpoint_sizes_of(const problem& p, const layer_options& options) {
+  return budget_split(p, options).sizes;
+}
+
 template <class Real>
 struct network<Real>::impl {
   problem p;
@@ -173,9 +261,17 @@ struct network<Real>::impl {
   // D = 2 with two threads or more: one task per direction (the caller runs the forward one).
   std::unique_ptr<thread_pool> directions;
 
-  // Forward: layer l's output, layer l+1's input, alternating between two buffers (the layer
-  // copies its input, so layer l+1 may overwrite what layer l-1 wrote). L > 1 only.
-  aligned_vector<Real> between[2];         // T×B×(D·H)
+  // Under a memory budget below full storage (network_checkpoint_sizes_of): the blocks run
+  // checkpointed BPTT and read their input again in backward, so the network keeps every
+  // layer's output and writes the reverse blocks' reversed input again there.
+  bool checkpointed = false;
+  std::size_t memory_budget_bytes = 0;  // layer_options.memory_budget_bytes, for messages
+  network_checkpoint_sizes budget_sizes;
+  // Forward: layer l's output, layer l+1's input (L > 1 only). Without a budget, two buffers
+  // used alternately (the layer copies its input, so layer l+1 may overwrite what layer l-1
+  // wrote); checkpointed, L - 1 of them, one per layer.
+  std::vector<aligned_vector<Real>> between;  // T×B×(D·H) each
+  const Real* x = nullptr;                    // T×B×I: the last forward's x, layer 0's input
   aligned_vector<Real> reversed_input;     // T×B×max(I, D·H): the reverse block's input, D = 2
   aligned_vector<Real> block_output[2];    // T×B×H: each direction's h_t in its step order, D = 2
   // Backward.
@@ -196,6 +292,21 @@ struct network<Real>::impl {
   }
 
   std::size_t input_width(std::size_t l) const { return l == 0 ? I : D * H; }
+
+  // Layer l's output buffer for l < L-1, and layer l's input (after a forward).
+  std::span<Real> output_of(std::size_t l) { return between[checkpointed ? l : l % 2]; }
+  std::span<const Real> input_of(std::size_t l) {
+    return l == 0 ? std::span<const Real>(x, T * B * I) : output_of(l - 1);
+  }
+
+  // Block (l, 1)'s input: layer l's input in the reverse direction's order of steps, written into
+  // reversed_input (network_reverse_forward_order: the input itself, unreversed).
+  std::span<const Real> reverse_block_input(std::size_t l) {
+    const std::span<const Real> input = input_of(l);
+    if (RNNSUITE_PLANTED(network_reverse_forward_order)) return input;
+    reverse_time(reversed_input.data(), input.data(), T, B, input_width(l), reverse_lengths());
+    return {reversed_input.data(), input.size()};
+  }
 
   // Runs task(d) for each direction, at once when the pool exists; rethrows the first failure.
   template <class F>
@@ -231,28 +342,41 @@ network<Real>::network(const problem& p, std::span<const Real> parameters, layer
   if (options.threads < 1 || options.threads > 1024)
     throw error("layer_options.threads must be in [1, 1024], got " +
                 std::to_string(options.threads));
-  if (options.memory_budget_bytes != 0 && p.layers * p.directions > 1)
-    throw error("network: layer_options.memory_budget_bytes = " +
-                std::to_string(options.memory_budget_bytes) + " with " + format_problem(p) + " (" +
-                std::to_string(p.layers * p.directions) +
-                " blocks): a memory budget applies to a single layer in one direction for now");
   auto m = std::make_unique<impl>();
   m->p = p;
   m->T = std::size_t(p.T), m->B = std::size_t(p.B), m->I = std::size_t(p.I);
   m->H = std::size_t(p.H), m->D = std::size_t(p.directions), m->L = std::size_t(p.layers);
+  const std::size_t budget = options.memory_budget_bytes;
+  std::optional<budget_split> split;
+  if (budget != 0) {
+    split.emplace(p, options);
+    m->budget_sizes = split->sizes;
+    m->memory_budget_bytes = budget;
+    // At or above full storage: as without a budget (the blocks get none).
+    m->checkpointed = budget < split->sizes.full_storage_bytes;
+    // One block: the layer checks the budget, and its message says more (its chunk's and
+    // state's bytes).
+    if (p.layers * p.directions > 1) split->require_at_least_minimum(budget, p);
+  }
   layer_options per_block = options;
+  per_block.memory_budget_bytes = 0;
   if (m->D == 2 && options.threads >= 2) {
     per_block.threads = options.threads / 2;
     m->directions = std::make_unique<thread_pool>(2);
   }
   m->blocks.reserve(m->L * m->D);
-  for (std::int64_t k = 0; k < p.layers * p.directions; ++k)
+  for (std::int64_t k = 0; k < p.layers * p.directions; ++k) {
+    if (m->checkpointed) per_block.memory_budget_bytes = split->block_budget(budget, k, p);
     m->blocks.emplace_back(layer_problem(p, k / p.directions), block_parameters(p, parameters, k),
                            per_block);
+  }
   const std::size_t seq = m->T * m->B * m->H, wide = seq * m->D;
   const std::size_t widest_input = m->T * m->B * std::max(m->I, m->L > 1 ? m->D * m->H : 0);
-  if (m->L > 1)
-    for (int i = 0; i < 2; ++i) m->between[i].resize(wide), m->grad_between[i].resize(wide);
+  if (m->L > 1) {
+    m->between.resize(m->checkpointed ? m->L - 1 : std::min<std::size_t>(m->L - 1, 2));
+    for (auto& b : m->between) b.resize(wide);
+    for (int i = 0; i < 2; ++i) m->grad_between[i].resize(wide);
+  }
   if (m->D == 2) {
     m->reversed_input.resize(widest_input);
     for (int d = 0; d < 2; ++d) {
@@ -281,8 +405,9 @@ const problem& network<Real>::shape() const {
 
 template <class Real>
 std::size_t network<Real>::activation_bytes() const {
-  std::size_t total = 0;
-  for (const auto& b : impl_->blocks) total += b.activation_bytes();
+  const impl& m = *impl_;
+  std::size_t total = m.checkpointed ? m.budget_sizes.kept_sequence_bytes : 0;
+  for (const auto& b : m.blocks) total += b.activation_bytes();
   return total;
 }
 
@@ -299,9 +424,10 @@ std::size_t network<Real>::workspace_bytes() const {
   std::size_t total = 0;
   for (const auto& b : m.blocks) total += b.workspace_bytes();
   std::size_t own = m.reversed_input.size() + m.reverse_grad_h.size() + m.reverse_grad_c.size();
+  for (const auto& b : m.between) own += b.size();
   for (int i = 0; i < 2; ++i)
-    own += m.between[i].size() + m.grad_between[i].size() + m.block_output[i].size() +
-           m.block_grad_output[i].size() + m.block_dx[i].size();
+    own += m.grad_between[i].size() + m.block_output[i].size() + m.block_grad_output[i].size() +
+           m.block_dx[i].size();
   return total + own * sizeof(Real);
 }
 
@@ -324,21 +450,22 @@ void network<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
   check_lengths(m.p, lengths, where);
   m.has_forward = false;
   m.uneven = !all_full(m.p, lengths);
+  if (m.uneven && m.checkpointed)
+    throw error("network::forward: lengths below T (" + format_problem(m.p) + ") with "
+                "layer_options.memory_budget_bytes = " + std::to_string(m.memory_budget_bytes) +
+                " below the network's full storage (" +
+                std::to_string(m.budget_sizes.full_storage_bytes) +
+                " bytes) are not supported yet");
   if (m.uneven) std::copy(lengths.begin(), lengths.end(), m.lengths.begin());
   const std::int64_t* reverse_lengths = m.reverse_lengths();
-  std::span<const Real> input = x;
+  m.x = x.data();
   for (std::size_t l = 0; l < L; ++l) {
     const bool last = l + 1 == L;
-    std::span<Real> layer_output = last ? output : std::span<Real>(m.between[l % 2]);
-    const std::size_t width = m.input_width(l);
+    std::span<Real> layer_output = last ? output : m.output_of(l);
     m.for_each_direction([&](std::size_t d) {
       const std::size_t k = l * D + d;
       auto own = [&](auto s) { return s.empty() ? s : s.subspan(k * state, state); };
-      std::span<const Real> block_input = input;
-      if (d == 1 && !RNNSUITE_PLANTED(network_reverse_forward_order)) {
-        reverse_time(m.reversed_input.data(), input.data(), T, B, width, reverse_lengths);
-        block_input = std::span<const Real>(m.reversed_input.data(), T * B * width);
-      }
+      const std::span<const Real> block_input = d == 1 ? m.reverse_block_input(l) : m.input_of(l);
       // One direction writes its h_t straight into the layer's output; two interleave them.
       std::span<Real> block_output = D == 1 ? layer_output : std::span<Real>(m.block_output[d]);
       m.blocks[k].forward(block_input, own(h0), own(c0), block_output, own(h_n), own(c_n),
@@ -347,7 +474,6 @@ void network<Real>::forward(std::span<const Real> x, std::span<const Real> h0,
         scatter_columns(layer_output.data(), block_output.data(), T, B, H, D, d, d == 1,
                         reverse_lengths);
     });
-    input = layer_output;
   }
   m.has_forward = true;
 }
@@ -374,6 +500,13 @@ void network<Real>::backward(std::span<const Real> grad_output, std::span<const 
                 std::to_string(m.p.T) + " asks truncated BPTT after a forward with lengths (" +
                 format_problem(m.p) + "), which is not supported: a sequence's last steps are "
                 "not the batch's; use steps = 0");
+  if (m.checkpointed && steps != 0 && steps < m.p.T)
+    throw error("network::backward: steps = " + std::to_string(steps) + " < T = " +
+                std::to_string(m.p.T) + " asks truncated BPTT of " + format_problem(m.p) +
+                " under layer_options.memory_budget_bytes = " +
+                std::to_string(m.memory_budget_bytes) + " below the network's full storage (" +
+                std::to_string(m.budget_sizes.full_storage_bytes) +
+                " bytes), which is not supported (as for a layer); use steps = 0");
   check_size(where, "grad_output", grad_output.size(), T * B * D * H, "T×B×(D·H)");
   check_optional(where, "grad_h_n", grad_h_n.size(), states, "(L·D)×B×H or empty");
   check_size(where, "grad_c_n", lstm ? 0 : grad_c_n.size(), 0, "empty, not LSTM");
@@ -413,6 +546,9 @@ void network<Real>::backward(std::span<const Real> grad_output, std::span<const 
                              own_sequence(grads.c)};
       if (!input_grad.empty())
         g.x = D == 1 ? input_grad : std::span<Real>(m.block_dx[d].data(), T * B * width);
+      // A checkpointed reverse block reads its input again (recomputation and dW_ih), from
+      // reversed_input, which the layers above overwrote in forward: the same copy again.
+      if (d == 1 && m.checkpointed) m.reverse_block_input(l);
       // The reverse block's total dL/dh_t and dL/dc_t come in its own step order: reversed after.
       const std::span<Real> h_target = g.h, c_target = g.c;
       if (d == 1 && !g.h.empty()) g.h = m.reverse_grad_h;

@@ -12,6 +12,7 @@
 
 #include "rnn/error.hpp"
 #include "rnn/init.hpp"
+#include "network_test_data.hpp"
 #include "network_test_support.hpp"
 #include "rnn/network.hpp"
 
@@ -22,28 +23,8 @@ using rnn::aligned_vector;
 using rnn_test::expect_identical;
 using rnn_test::network_run;
 
-// Seeded data of a network problem: parameters, inputs and upstream gradients.
-template <class Real>
-struct network_data {
-  rnn::problem p;
-  aligned_vector<Real> parameters;
-  rnn::inputs<Real> in;
-  aligned_vector<Real> grad_output, grad_h_n, grad_c_n;
-};
-
-template <class Real>
-network_data<Real> make_data(const std::string& descriptor, std::uint64_t seed = 7) {
-  network_data<Real> d;
-  d.p = rnn::parse_problem(descriptor);
-  d.parameters = rnn::make_network_parameters<Real>(d.p, {rnn::init_scheme::pytorch, seed, 1.0});
-  d.in = rnn::make_inputs<Real>(d.p, seed);
-  // Upstream gradients from another seed's inputs: the target (output-shaped) and h0 (states).
-  const rnn::inputs<Real> other = rnn::make_inputs<Real>(d.p, seed + 1000);
-  d.grad_output = other.target;
-  d.grad_h_n = other.h0;
-  d.grad_c_n = other.c0;
-  return d;
-}
+using rnn_test::make_network_data;
+using rnn_test::network_data;
 
 template <class Real>
 network_run<Real> run(const network_data<Real>& d, rnn::layer_options options = {},
@@ -73,7 +54,7 @@ std::string descriptor(rnn::cell c, const std::string& rest) {
 
 TEST(network, one_block_is_the_layer_bit_for_bit) {
   for (rnn::cell c : rnn::all_cells) {
-    const auto d = make_data<float>(descriptor(c, "_t7_b3_i5_h6_f32"));
+    const auto d = make_network_data<float>(descriptor(c, "_t7_b3_i5_h6_f32"));
     const network_run<float> net = run(d);
     // The same problem through rnn::layer.
     const rnn::parameters<float> params = rnn::make_parameters<float>(d.p, {rnn::init_scheme::pytorch, 7, 1.0});
@@ -137,7 +118,7 @@ void expect_matches_differences(const network_data<double>& d, const std::vector
 TEST(network, every_gradient_matches_central_differences) {
   for (rnn::cell c : rnn::all_cells)
     for (const char* shape : {"_t4_b2_i3_h4_l2_bi_f64", "_t5_b2_i3_h3_l3_f64"}) {
-      const auto d = make_data<double>(descriptor(c, shape));
+      const auto d = make_network_data<double>(descriptor(c, shape));
       const network_run<double> r = run(d);
       const std::string name = rnn::format_problem(d.p);
       expect_matches_differences(d, r.parameters, name + " parameters",
@@ -156,7 +137,7 @@ TEST(network, every_gradient_matches_central_differences) {
 // time alone, and its h_n is its output at time 0.
 TEST(network, reverse_direction_runs_from_the_last_step) {
   for (rnn::cell c : rnn::all_cells) {
-    auto d = make_data<double>(descriptor(c, "_t5_b2_i3_h4_bi_f64"));
+    auto d = make_network_data<double>(descriptor(c, "_t5_b2_i3_h4_bi_f64"));
     const network_run<double> before = run(d);
     const std::size_t B = 2, H = 4, T = 5;
     for (std::size_t b = 0; b < B; ++b)
@@ -179,7 +160,7 @@ TEST(network, reverse_direction_runs_from_the_last_step) {
 TEST(network, threads_change_no_bit) {
   for (rnn::cell c : rnn::all_cells)
     for (const char* shape : {"_t9_b5_i6_h8_l2_bi_f32", "_t9_b1_i6_h8_bi_f32", "_t6_b4_i5_h7_l3_f32"}) {
-      const auto d = make_data<float>(descriptor(c, shape));
+      const auto d = make_network_data<float>(descriptor(c, shape));
       const network_run<float> one = run(d, {.isa = {}, .threads = 1});
       for (int threads : {2, 3, 4})
         expect_identical(run(d, {.isa = {}, .threads = threads}), one,
@@ -189,7 +170,7 @@ TEST(network, threads_change_no_bit) {
 
 TEST(network, every_instruction_set_agrees) {
   for (rnn::cell c : rnn::all_cells) {
-    const auto d = make_data<double>(descriptor(c, "_t6_b3_i5_h17_l2_bi_f64"));
+    const auto d = make_network_data<double>(descriptor(c, "_t6_b3_i5_h17_l2_bi_f64"));
     const network_run<double> base = run(d, {.isa = rnn::available_isas().back()});
     for (rnn::isa isa : rnn::available_isas()) {
       const network_run<double> r = run(d, {.isa = isa});
@@ -209,7 +190,7 @@ TEST(network, every_instruction_set_agrees) {
 // A stack truncated to k steps: every layer stops k steps back; earlier steps get nothing.
 TEST(network, truncated_stack_gives_no_gradient_before_the_window) {
   for (rnn::cell c : rnn::all_cells) {
-    const auto d = make_data<double>(descriptor(c, "_t8_b2_i3_h4_l2_f64"));
+    const auto d = make_network_data<double>(descriptor(c, "_t8_b2_i3_h4_l2_f64"));
     const network_run<double> r = run(d, {}, 3);
     const std::size_t B = 2, I = 3, first = 8 - 3;
     for (std::size_t i = 0; i < first * B * I; ++i) ASSERT_EQ(r.x[i], 0.0) << descriptor(c, "");
@@ -220,7 +201,7 @@ TEST(network, truncated_stack_gives_no_gradient_before_the_window) {
     // All steps asked (steps >= T) is the full BPTT.
     expect_identical(run(d, {}, 8), run(d), "steps = T");
   }
-  const auto bi = make_data<double>("gru_t8_b2_i3_h4_bi_f64");
+  const auto bi = make_network_data<double>("gru_t8_b2_i3_h4_bi_f64");
   try {
     run(bi, {}, 3);
     ADD_FAILURE() << "truncated bidirectional accepted";
@@ -230,7 +211,7 @@ TEST(network, truncated_stack_gives_no_gradient_before_the_window) {
 }
 
 TEST(network, bad_input_names_what_is_wrong) {
-  const auto d = make_data<float>("lstm_t3_b2_i3_h4_l2_bi_f32");
+  const auto d = make_network_data<float>("lstm_t3_b2_i3_h4_l2_bi_f32");
   auto expect_error = [](auto&& f, const std::string& needle) {
     try {
       f();
@@ -293,9 +274,9 @@ TEST(network, names_and_layout_follow_pytorch) {
 }
 
 // A memory budget: a one-block network passes it to its layer (the same bits, fewer activations
-// kept); more blocks are refused, naming the budget and the blocks.
-TEST(network, memory_budget_single_block_only) {
-  const network_data<double> one = make_data<double>("lstm_t40_b2_i3_h4_f64");
+// kept). Stacked and bidirectional networks: test_network_checkpointed.cpp.
+TEST(network, memory_budget_single_block) {
+  const network_data<double> one = make_network_data<double>("lstm_t40_b2_i3_h4_f64");
   rnn::layer_options budgeted;
   budgeted.chunk_steps = 4;
   budgeted.memory_budget_bytes = rnn::checkpoint_sizes_of(one.p, budgeted).budget_for(2);
@@ -304,18 +285,6 @@ TEST(network, memory_budget_single_block_only) {
   expect_identical(run(one, budgeted), run(one, full_storage), "memory budget");
   rnn::network<double> net(one.p, one.parameters, budgeted);
   EXPECT_EQ(net.activation_bytes(), budgeted.memory_budget_bytes);
-  for (const char* stacked : {"lstm_t40_b2_i3_h4_l2_f64", "gru_t40_b2_i3_h4_bi_f64"}) {
-    const network_data<double> d = make_data<double>(stacked);
-    try {
-      rnn::network<double> refused(d.p, d.parameters, budgeted);
-      ADD_FAILURE() << stacked << ": a budget was accepted";
-    } catch (const rnn::error& e) {
-      EXPECT_NE(std::string(e.what()).find("memory_budget_bytes = " +
-                                           std::to_string(budgeted.memory_budget_bytes)),
-                std::string::npos) << e.what();
-      EXPECT_NE(std::string(e.what()).find("2 blocks"), std::string::npos) << e.what();
-    }
-  }
 }
 
 }  // namespace

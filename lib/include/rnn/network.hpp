@@ -65,23 +65,49 @@ struct network_gradients_view {
   std::span<Real> c;
 };
 
+// What a memory budget (layer_options::memory_budget_bytes) is spent on by a network of problem
+// p with these options' chunk_steps and l2_bytes (the rest is ignored), without building it.
+// Block k's own sizes are checkpoint_sizes_of(layer_problem(p, k / D), options); one layer in
+// one direction keeps no sequences, and its other fields are that layer's.
+struct network_checkpoint_sizes {
+  // Under a budget below full storage, the outputs of layers 0 .. L-2 (T×B×(D·H) each), kept
+  // from forward to backward: the blocks above read them again there. 0 for one layer.
+  std::size_t kept_sequence_bytes = 0;
+  // activation_bytes() without a budget: Σ blocks' full_storage_bytes. A budget at or above it
+  // runs as without one.
+  std::size_t full_storage_bytes = 0;
+  // The smallest budget a network accepts: the kept sequences and Σ blocks' budget_for(1), or
+  // full storage when that is smaller (a tiny T with few chunks).
+  std::size_t minimum_bytes = 0;
+  // Chen et al.'s √n rule in every block: the kept sequences and Σ blocks' sqrt_rule_bytes().
+  std::size_t sqrt_rule_bytes = 0;
+};
+// Throws rnn::error on a bad problem or option, or if a sum overflows size_t.
+network_checkpoint_sizes network_checkpoint_sizes_of(const problem& p,
+                                                     const layer_options& options = {});
+
 template <class Real>
 class network {
  public:
   // Validates the problem (its precision must match Real) and the parameters' size, and builds
   // one rnn::layer per block. With D = 2 and options.threads >= 2, the two directions run at
-  // once, each on half the threads (results do not depend on it). A memory budget
-  // (options.memory_budget_bytes) is taken by a one-block network only, which passes it to its
-  // layer; with more blocks it is refused: each would get the whole budget, and a stacked layer
-  // would read its input again in backward after the network reused that buffer. Throws
-  // rnn::error.
+  // once, each on half the threads (results do not depend on it).
+  // A memory budget (options.memory_budget_bytes, network_checkpoint_sizes_of) below full
+  // storage: the network keeps every layer's output but the last for backward, and each block
+  // gets its own minimum (budget_for(1)) plus an equal share of what the kept sequences and the
+  // minima leave, as its layer_options.memory_budget_bytes (checkpointed BPTT, rnn/layer.hpp).
+  // Outputs and gradients are bit-identical to the network without a budget. As for a layer:
+  // x must stay unchanged from forward until the last backward, lengths below T and truncated
+  // backward are refused, and a budget below the minimum throws. Throws rnn::error.
   network(const problem& p, std::span<const Real> parameters, layer_options options = {});
   ~network();
   network(network&&) noexcept;
   network& operator=(network&&) noexcept;
 
   const problem& shape() const;
-  // Bytes of activations kept from forward for backward, over all blocks.
+  // Bytes of activations kept from forward for backward, over all blocks; under a budget below
+  // full storage also the kept sequences (network_checkpoint_sizes::kept_sequence_bytes). At
+  // most the budget.
   std::size_t activation_bytes() const;
   // Chunks forwarded again by each backward after a forward, over all blocks
   // (layer::recomputed_chunks(); 0 without a memory budget below full storage).
@@ -91,7 +117,8 @@ class network {
 
   // x: T×B×I; h0, c0: (L·D)×B×H (c0 for LSTM, empty otherwise). Writes output: T×B×(D·H), the
   // last layer's; h_n, c_n: (L·D)×B×H (c_n for LSTM, empty otherwise). lengths: as
-  // layer::forward's (empty = all T); the reverse direction of sequence b starts at len_b - 1.
+  // layer::forward's (empty = all T; any length below T is refused under a budget below full
+  // storage); the reverse direction of sequence b starts at len_b - 1.
   void forward(std::span<const Real> x, std::span<const Real> h0, std::span<const Real> c0,
                std::span<Real> output, std::span<Real> h_n, std::span<Real> c_n,
                std::span<const std::int64_t> lengths = {});
@@ -99,10 +126,11 @@ class network {
   // grad_output: T×B×(D·H) upstream dL/d(output) (zeros allowed); grad_h_n, grad_c_n:
   // (L·D)×B×H on the final states (empty = zero; grad_c_n only for LSTM). `steps` < T is
   // truncated BPTT through every layer's last `steps` steps, for D = 1 only (the reverse
-  // direction's last steps are the sequence's first: no truncation means that); 0 = all T.
-  // After a forward with lengths: as layer::backward's (grad_output past a sequence's length
-  // ignored, dx and each block's dL/dh_t, dL/dc_t zero there, truncation refused); the reverse
-  // block's dL/dh_t is at time t, its step len_b - 1 - t.
+  // direction's last steps are the sequence's first: no truncation means that) and without a
+  // budget below full storage (as a layer's); 0 = all T. Any number of backwards may follow
+  // one forward. After a forward with lengths: as layer::backward's (grad_output past a
+  // sequence's length ignored, dx and each block's dL/dh_t, dL/dc_t zero there, truncation
+  // refused); the reverse block's dL/dh_t is at time t, its step len_b - 1 - t.
   void backward(std::span<const Real> grad_output, std::span<const Real> grad_h_n,
                 std::span<const Real> grad_c_n, network_gradients_view<Real> grads,
                 std::int64_t steps = 0);
