@@ -51,6 +51,8 @@ enum class mutant : int {
   lengths_gradient_leak,     // grad_output past a sequence's length reaches its carried dh
   // Issue 27's: backward under a memory budget.
   checkpoint_restore_older_slot,  // a restore reads the slot before the one stored (an earlier state)
+  network_checkpoint_stale_reversed_input,  // a budgeted reverse block's backward reads the
+                                            // reversed input the last forward left (layer L-1's)
   count
 };
 static_assert(static_cast<int>(mutant::count) <= 64, "reached_hooks holds one bit per mutant");

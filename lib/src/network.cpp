@@ -548,7 +548,8 @@ void network<Real>::backward(std::span<const Real> grad_output, std::span<const 
         g.x = D == 1 ? input_grad : std::span<Real>(m.block_dx[d].data(), T * B * width);
       // A checkpointed reverse block reads its input again (recomputation and dW_ih), from
       // reversed_input, which the layers above overwrote in forward: the same copy again.
-      if (d == 1 && m.checkpointed) m.reverse_block_input(l);
+      if (d == 1 && m.checkpointed && !RNNSUITE_PLANTED(network_checkpoint_stale_reversed_input))
+        m.reverse_block_input(l);
       // The reverse block's total dL/dh_t and dL/dc_t come in its own step order: reversed after.
       const std::span<Real> h_target = g.h, c_target = g.c;
       if (d == 1 && !g.h.empty()) g.h = m.reverse_grad_h;

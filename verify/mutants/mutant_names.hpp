@@ -98,6 +98,10 @@ inline constexpr std::array<mutant_info, static_cast<int>(mutant::count)> all_mu
     {mutant::checkpoint_restore_older_slot, "checkpoint_restore_older_slot", "checkpoints",
      "under a memory budget, a restore reads the slot stored before the one named: chunks "
      "recomputed from an earlier state", "layer_checkpointed.cpp"},
+    {mutant::network_checkpoint_stale_reversed_input, "network_checkpoint_stale_reversed_input",
+     "checkpoints",
+     "a network under a memory budget: the reverse blocks' backward reads the reversed input the "
+     "last forward left (the top layer's), not its own layer's", "network.cpp"},
 }};
 
 static_assert(
