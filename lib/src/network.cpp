@@ -365,7 +365,7 @@ network<Real>::network(const problem& p, std::span<const Real> parameters, layer
     m->directions = std::make_unique<thread_pool>(2);
   }
   m->blocks.reserve(m->L * m->D);
-  for (std::int64_t k = 0; k < p.layers * p.directions; ++k) {
+  for (std::int64_t k = 0; k < std::int64_t(m->L * m->D); ++k) {
     if (m->checkpointed) per_block.memory_budget_bytes = split->block_budget(budget, k, p);
     m->blocks.emplace_back(layer_problem(p, k / p.directions), block_parameters(p, parameters, k),
                            per_block);
