@@ -66,9 +66,6 @@ struct run_result {
   // With --memory-budget: the bytes asked of lib, its sizes, and the chunks it recomputes.
   std::size_t budget_bytes = 0;
   rnn::network_checkpoint_sizes checkpointing;
-  std::int64_t chunks = 0;                 // every block's chunks
-  std::int64_t first_chunk_steps = 0;      // steps per chunk: the first layer's, and the others'
-  std::int64_t upper_chunk_steps = 0;      // (the automatic chunk follows the input's width)
   std::int64_t recomputed_chunks = 0;
 };
 
@@ -107,11 +104,6 @@ run_result<Real> run_problem(const rnn::problem& p, const run_settings& s,
     r.checkpointing = rnn::network_checkpoint_sizes_of(p, options);
     r.budget_bytes = s.budget->sqrt_rule ? r.checkpointing.sqrt_rule_bytes : s.budget->bytes;
     options.memory_budget_bytes = r.budget_bytes;
-    for (std::int64_t l = 0; l < p.layers; ++l) {
-      const rnn::checkpoint_sizes block = rnn::checkpoint_sizes_of(rnn::layer_problem(p, l), options);
-      r.chunks += block.chunks * p.directions;
-      (l == 0 ? r.first_chunk_steps : r.upper_chunk_steps) = block.chunk_steps;
-    }
   }
   // lib names layer_options; the user gave --memory-budget (a budget below the minimum).
   auto build = [&] {
@@ -221,10 +213,11 @@ nlohmann::json describe(const run_result<Real>& r) {
                    {"minimum_budget_bytes", c.minimum_bytes},
                    {"sqrt_budget_bytes", c.sqrt_rule_bytes},
                    {"kept_sequence_bytes", c.kept_sequence_bytes},
-                   {"chunk_steps", r.first_chunk_steps},
-                   {"chunks", r.chunks},
+                   {"chunk_steps", c.layers.front().chunk_steps},
+                   {"chunks", c.chunks()},
                    {"recomputed_chunks", r.recomputed_chunks}};
-    if (r.p.layers > 1) j["memory"]["upper_layers_chunk_steps"] = r.upper_chunk_steps;
+    // The automatic chunk follows the input's width: the upper layers' may differ from layer 0's.
+    if (c.layers.size() > 1) j["memory"]["upper_layers_chunk_steps"] = c.layers.back().chunk_steps;
   }
   return j;
 }

@@ -19,12 +19,19 @@
 #include <vector>
 
 #include "mutation.hpp"
+#include "network_budget.hpp"
+#include "network_layout.hpp"
 #include "random.hpp"
 #include "rnn/error.hpp"
 #include "rnn/lengths.hpp"
 #include "thread_pool.hpp"
 
 namespace rnn {
+
+using detail::gather_columns;
+using detail::reverse_time;
+using detail::reversed_time;
+using detail::scatter_columns;
 
 namespace {
 
@@ -45,58 +52,6 @@ void check_size(const char* where, const char* name, std::size_t actual, std::si
 void check_optional(const char* where, const char* name, std::size_t actual, std::size_t expected,
                     const char* shape) {
   if (actual != 0) check_size(where, name, actual, expected, shape);
-}
-
-// The reverse direction's step t of sequence b is time len_b-1-t (lengths: B of them, or null for
-// every sequence T steps). Past its length, the same time: there the block's output and
-// gradients are zero and its input is not read. Its own inverse, so it maps either way.
-std::size_t reversed_time(std::size_t t, std::size_t b, std::size_t T,
-                          const std::int64_t* lengths) {
-  const std::size_t len = lengths ? static_cast<std::size_t>(lengths[b]) : T;
-  return t < len ? len - 1 - t : t;
-}
-
-// dst (T×B×width) = src (T×B×width) in the reverse direction's order of steps.
-template <class Real>
-void reverse_time(Real* dst, const Real* src, std::size_t T, std::size_t B, std::size_t width,
-                  const std::int64_t* lengths) {
-  const std::size_t step = B * width;
-  if (!lengths) {  // every sequence reversed whole: one copy per step
-    for (std::size_t t = 0; t < T; ++t)
-      std::copy(src + (T - 1 - t) * step, src + (T - t) * step, dst + t * step);
-    return;
-  }
-  for (std::size_t t = 0; t < T; ++t)
-    for (std::size_t b = 0; b < B; ++b) {
-      const Real* from = src + (reversed_time(t, b, T, lengths) * B + b) * width;
-      std::copy(from, from + width, dst + (t * B + b) * width);
-    }
-}
-
-// Columns [d·H, (d+1)·H) of the T×B×(D·H) sequence `wide` from or into the T×B×H sequence
-// `narrow`, in the reverse direction's order of steps when `reversed` (reversed_time).
-template <class Real>
-void scatter_columns(Real* wide, const Real* narrow, std::size_t T, std::size_t B, std::size_t H,
-                     std::size_t D, std::size_t d, bool reversed, const std::int64_t* lengths) {
-  for (std::size_t t = 0; t < T; ++t) {
-    for (std::size_t b = 0; b < B; ++b) {
-      const std::size_t time = reversed ? reversed_time(t, b, T, lengths) : t;
-      const Real* from = narrow + (t * B + b) * H;
-      std::copy(from, from + H, wide + (time * B + b) * D * H + d * H);
-    }
-  }
-}
-
-template <class Real>
-void gather_columns(Real* narrow, const Real* wide, std::size_t T, std::size_t B, std::size_t H,
-                    std::size_t D, std::size_t d, bool reversed, const std::int64_t* lengths) {
-  for (std::size_t t = 0; t < T; ++t) {
-    for (std::size_t b = 0; b < B; ++b) {
-      const std::size_t time = reversed ? reversed_time(t, b, T, lengths) : t;
-      const Real* from = wide + (time * B + b) * D * H + d * H;
-      std::copy(from, from + H, narrow + (t * B + b) * H);
-    }
-  }
 }
 
 }  // namespace
@@ -169,88 +124,6 @@ aligned_vector<Real> make_network_parameters(const problem& p, const init_option
     std::copy(one.bias_hh.begin(), one.bias_hh.end(), flat.begin() + o.bias_hh);
   }
   return flat;
-}
-
-namespace {
-
-std::size_t add_bytes(std::size_t a, std::size_t b, const problem& p) {
-  std::size_t sum = 0;
-  if (__builtin_add_overflow(a, b, &sum))
-    throw error("problem " + format_problem(p) + ": the network's memory budget sizes overflow size_t");
-  return sum;
-}
-
-// A network's budget arithmetic (network_checkpoint_sizes_of): what its blocks take, by layer
-// (the D blocks of a layer have one problem), and what the network keeps itself.
-struct budget_split {
-  std::vector<checkpoint_sizes> layers;  // L: checkpoint_sizes_of(layer_problem(p, l), options)
-  network_checkpoint_sizes sizes;
-  std::size_t blocks_minimum = 0;  // Σ blocks' budget_for(1)
-
-  budget_split(const problem& p, const layer_options& options) {
-    const network_sizes n = network_sizes_of(p);  // validates the problem
-    const std::size_t D = std::size_t(p.directions), L = std::size_t(p.layers);
-    const std::size_t real_bytes = p.precision == precision::f32 ? 4 : 8;
-    // validate() made every tensor's bytes fit: (L-1)·T·B·(D·H) values are fewer than grads.h's.
-    sizes.kept_sequence_bytes = (L - 1) * n.output * real_bytes;
-    std::size_t blocks_sqrt = 0;
-    for (std::size_t l = 0; l < L; ++l) {
-      layers.push_back(checkpoint_sizes_of(layer_problem(p, std::int64_t(l)), options));
-      for (std::size_t d = 0; d < D; ++d) {
-        sizes.full_storage_bytes = add_bytes(sizes.full_storage_bytes, layers[l].full_storage_bytes, p);
-        blocks_minimum = add_bytes(blocks_minimum, layers[l].budget_for(1), p);
-        blocks_sqrt = add_bytes(blocks_sqrt, layers[l].sqrt_rule_bytes(), p);
-      }
-    }
-    sizes.minimum_bytes = std::min(checkpointed_minimum(p), sizes.full_storage_bytes);
-    sizes.sqrt_rule_bytes = add_bytes(sizes.kept_sequence_bytes, blocks_sqrt, p);
-  }
-
-  // The least budget below full storage can be: the kept sequences and every block's minimum.
-  std::size_t checkpointed_minimum(const problem& p) const {
-    return add_bytes(sizes.kept_sequence_bytes, blocks_minimum, p);
-  }
-
-  // Throws rnn::error when `budget` is below minimum_bytes, naming what the minimum pays for.
-  void require_at_least_minimum(std::size_t budget, const problem& p) const {
-    if (budget >= sizes.minimum_bytes) return;
-    const std::size_t least = checkpointed_minimum(p);
-    std::string parts;
-    if (least > sizes.full_storage_bytes)  // full storage is less than any checkpointed run
-      parts = "full storage; checkpointed BPTT would need " + std::to_string(least) + " bytes: ";
-    if (p.layers > 1)
-      parts += std::to_string(sizes.kept_sequence_bytes) + " bytes for " +
-               (p.layers == 2 ? std::string("the output of layer 0")
-                              : "the outputs of layers 0 to " + std::to_string(p.layers - 2)) +
-               ", kept for backward, and ";
-    const std::int64_t blocks = p.layers * p.directions;
-    parts += std::to_string(blocks_minimum) + " bytes for the " + std::to_string(blocks) +
-             " blocks' minima, one stored state and one chunk's activations each:";
-    for (std::size_t l = 0; l < layers.size(); ++l)
-      parts += std::string(l == 0 ? " " : "; ") + "layer " + std::to_string(l) + "'s " +
-               std::to_string(layers[l].budget_for(1)) + " bytes (" +
-               std::to_string(layers[l].chunk_steps) + " steps per chunk)";
-    throw error("network: layer_options.memory_budget_bytes = " + std::to_string(budget) +
-                " is below the minimum for " + format_problem(p) + ": " +
-                std::to_string(sizes.minimum_bytes) + " bytes (" + parts + ")");
-  }
-
-  // Block k's layer_options.memory_budget_bytes out of `budget` (>= checkpointed_minimum): its
-  // own minimum and an equal share of the rest. The blocks' minima differ when the automatic
-  // chunk does (layer 0's input is I wide, the others' D·H): an equal split of the whole would
-  // need L·D times the largest minimum.
-  std::size_t block_budget(std::size_t budget, std::int64_t k, const problem& p) const {
-    const std::size_t blocks = std::size_t(p.layers * p.directions);
-    if (blocks == 1) return budget;  // the layer's own check names its chunk, state and minimum
-    const std::size_t surplus = budget - sizes.kept_sequence_bytes - blocks_minimum;
-    return layers[std::size_t(k / p.directions)].budget_for(1) + surplus / blocks;
-  }
-};
-
-}  // namespace
-
-network_checkpoint_sizes network_checkpoint_sizes_of(const problem& p, const layer_options& options) {
-  return budget_split(p, options).sizes;
 }
 
 template <class Real>
@@ -347,7 +220,7 @@ network<Real>::network(const problem& p, std::span<const Real> parameters, layer
   m->T = std::size_t(p.T), m->B = std::size_t(p.B), m->I = std::size_t(p.I);
   m->H = std::size_t(p.H), m->D = std::size_t(p.directions), m->L = std::size_t(p.layers);
   const std::size_t budget = options.memory_budget_bytes;
-  std::optional<budget_split> split;
+  std::optional<detail::budget_split> split;
   if (budget != 0) {
     split.emplace(p, options);
     m->budget_sizes = split->sizes;

@@ -183,11 +183,19 @@ TEST(network_checkpointed, sizes_without_a_network) {
       EXPECT_EQ(s.kept_sequence_bytes, (L - 1) * std::size_t(p.T * p.B) * D * std::size_t(p.H) * 8)
           << what;
       std::size_t full = 0, minimum = s.kept_sequence_bytes, sqrt_rule = s.kept_sequence_bytes;
+      std::size_t three_slots = s.kept_sequence_bytes;
+      std::int64_t chunks = 0;
+      ASSERT_EQ(s.layers.size(), L) << what;
       for (std::size_t k = 0; k < L * D; ++k) {
         const rnn::checkpoint_sizes b =
             rnn::checkpoint_sizes_of(rnn::layer_problem(p, std::int64_t(k / D)), o);
+        EXPECT_EQ(s.layers[k / D].chunk_bytes, b.chunk_bytes) << what;
         full += b.full_storage_bytes, minimum += b.budget_for(1), sqrt_rule += b.sqrt_rule_bytes();
+        three_slots += b.budget_for(3), chunks += b.chunks;
       }
+      EXPECT_EQ(s.chunks(), chunks) << what;
+      EXPECT_EQ(s.budget_for(1), minimum) << what;
+      EXPECT_EQ(s.budget_for(3), three_slots) << what;
       EXPECT_EQ(s.full_storage_bytes, full) << what;
       EXPECT_EQ(s.minimum_bytes, minimum) << what;
       EXPECT_EQ(s.sqrt_rule_bytes, sqrt_rule) << what;

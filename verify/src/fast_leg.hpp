@@ -14,18 +14,6 @@
 
 namespace rnnsuite::verify::detail {
 
-// The budget that gives every block `slots` stored states: a network's kept layer outputs and each
-// block's budget_for(slots). rnn::network gives each block its minimum and an equal share of the
-// rest, so with one chunk size in every block (an explicit chunk_steps) each gets exactly that.
-inline std::size_t checkpoint_budget(const rnn::problem& p, const rnn::layer_options& lib,
-                                     std::int64_t slots) {
-  std::size_t bytes = rnn::network_checkpoint_sizes_of(p, lib).kept_sequence_bytes;
-  for (std::int64_t l = 0; l < p.layers; ++l)
-    bytes += std::size_t(p.directions) *
-             rnn::checkpoint_sizes_of(rnn::layer_problem(p, l), lib).budget_for(slots);
-  return bytes;
-}
-
 inline impl::run_options run_options_of(const execution& how, const rnn::problem& p,
                                         std::optional<rnn::isa> isa) {
   impl::run_options o;
@@ -37,7 +25,7 @@ inline impl::run_options run_options_of(const execution& how, const rnn::problem
   if (how.checkpoint_slots > 0) {
     rnn::layer_options lib;
     lib.chunk_steps = how.chunk_steps, lib.l2_bytes = how.l2_bytes;
-    o.memory_budget_bytes = checkpoint_budget(p, lib, how.checkpoint_slots);
+    o.memory_budget_bytes = rnn::network_checkpoint_sizes_of(p, lib).budget_for(how.checkpoint_slots);
   }
   return o;
 }

@@ -12,6 +12,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "rnn/aligned.hpp"
 #include "rnn/init.hpp"
@@ -81,6 +82,16 @@ struct network_checkpoint_sizes {
   std::size_t minimum_bytes = 0;
   // Chen et al.'s √n rule in every block: the kept sequences and Σ blocks' sqrt_rule_bytes().
   std::size_t sqrt_rule_bytes = 0;
+  // Layer l's blocks' own sizes (each of its D blocks): checkpoint_sizes_of(layer_problem(p, l),
+  // options). The automatic chunk may differ between layer 0 (I wide) and the others (D·H).
+  std::vector<checkpoint_sizes> layers;
+  std::int64_t directions = 1;
+  std::int64_t chunks() const;  // Σ blocks' chunks
+  // The budget that pays for the kept sequences and, in every block, `slots` stored states and
+  // one chunk's activations (checkpoint_sizes::budget_for). The network gives each block its
+  // minimum and an equal share of the rest, so where the layers' chunks are equal each block
+  // gets exactly its budget_for(slots). Throws rnn::error on a bad count or overflow.
+  std::size_t budget_for(std::int64_t slots) const;
 };
 // Throws rnn::error on a bad problem or option, or if a sum overflows size_t.
 network_checkpoint_sizes network_checkpoint_sizes_of(const problem& p,
